@@ -1,0 +1,58 @@
+using Hub.Core.Campaigns;
+using Hub.Core.Notifications;
+using Hub.Core.Contacts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Hub.Data.Configurations;
+
+internal sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
+{
+    public void Configure(EntityTypeBuilder<Campaign> builder)
+    {
+        builder.ToTable("campaigns");
+        builder.Property(c => c.Name).HasMaxLength(200);
+        builder.Property(c => c.SubjectLine).HasMaxLength(998);
+        builder.Property(c => c.SenderName).HasMaxLength(200);
+        builder.Property(c => c.SenderEmail).HasMaxLength(320);
+        builder.Property(c => c.ScheduleTimeZone).HasMaxLength(64);
+        builder.Property(c => c.Metadata).HasJsonConversion();
+        builder.HasIndex(c => new { c.WorkspaceId, c.Status });
+        builder.HasOne<Template>().WithMany().HasForeignKey(c => c.TemplateId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class TemplateConfiguration : IEntityTypeConfiguration<Template>
+{
+    public void Configure(EntityTypeBuilder<Template> builder)
+    {
+        builder.ToTable("templates");
+        builder.Property(t => t.Name).HasMaxLength(200);
+        builder.Property(t => t.Subject).HasMaxLength(998);
+        builder.Property(t => t.Category).HasMaxLength(100);
+        builder.HasIndex(t => new { t.WorkspaceId, t.Name });
+    }
+}
+
+internal sealed class SegmentConfiguration : IEntityTypeConfiguration<Segment>
+{
+    public void Configure(EntityTypeBuilder<Segment> builder)
+    {
+        builder.ToTable("segments");
+        builder.Property(s => s.Name).HasMaxLength(200);
+        builder.HasIndex(s => new { s.WorkspaceId, s.Name });
+    }
+}
+
+internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notification>
+{
+    public void Configure(EntityTypeBuilder<Notification> builder)
+    {
+        builder.ToTable("notifications");
+        builder.Property(n => n.Title).HasMaxLength(500);
+        builder.Property(n => n.Category).HasMaxLength(100);
+        builder.Property(n => n.Data).HasJsonConversion();
+        builder.HasIndex(n => new { n.WorkspaceId, n.ContactId, n.CreatedAt });
+        builder.HasOne<Contact>().WithMany().HasForeignKey(n => n.ContactId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

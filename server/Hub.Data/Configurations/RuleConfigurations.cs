@@ -1,0 +1,41 @@
+using Hub.Core.Rules;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Hub.Data.Configurations;
+
+internal sealed class TrackedEventConfiguration : IEntityTypeConfiguration<TrackedEvent>
+{
+    public void Configure(EntityTypeBuilder<TrackedEvent> builder)
+    {
+        builder.ToTable("events");
+        builder.Property(e => e.UserId).HasMaxLength(200);
+        builder.Property(e => e.EventType).HasMaxLength(200);
+        builder.Property(e => e.Properties).HasJsonConversion();
+        builder.HasIndex(e => new { e.WorkspaceId, e.UserId, e.OccurredAt });
+    }
+}
+
+internal sealed class RuleConfiguration : IEntityTypeConfiguration<Rule>
+{
+    public void Configure(EntityTypeBuilder<Rule> builder)
+    {
+        builder.ToTable("rules");
+        builder.Property(r => r.Name).HasMaxLength(200);
+        builder.Property(r => r.EventType).HasMaxLength(200);
+        builder.Property(r => r.Suppression).HasMaxLength(64);
+        builder.HasIndex(r => new { r.WorkspaceId, r.EventType, r.Order });
+    }
+}
+
+internal sealed class DecisionConfiguration : IEntityTypeConfiguration<Decision>
+{
+    public void Configure(EntityTypeBuilder<Decision> builder)
+    {
+        builder.ToTable("decisions");
+        builder.Property(d => d.UserId).HasMaxLength(200);
+        builder.Property(d => d.Reason).HasMaxLength(1000);
+        builder.HasIndex(d => new { d.WorkspaceId, d.UserId, d.DecidedAt });
+        builder.HasOne<TrackedEvent>().WithMany().HasForeignKey(d => d.EventId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,158 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using Hub.Core.Channels;
+using Hub.Data;
+using Hub.Server.Auth;
+using Hub.Server.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Server.Api.Channels;
+
+/// <summary>A channel as the API shows it: secret settings are masked.</summary>
+public sealed record ChannelResponse(
+    Guid Id, string Name, ChannelType Type, string Provider, string? Address, Dictionary<string, JsonElement> Settings,
+    int RateLimitPerSecond, bool IsActive, ChannelHealth Health, DateTimeOffset? LastCheckedAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    private static readonly JsonElement Masked = JsonSerializer.SerializeToElement("********");
+
+    public static ChannelResponse From(Channel c) => new(
+        c.Id, c.Name, c.Type, c.Provider, c.Address,
+        c.Settings.ToDictionary(kv => kv.Key, kv => ChannelSettings.IsSecret(kv.Key) ? Masked : kv.Value),
+        c.RateLimitPerSecond, c.IsActive, c.Health, c.LastCheckedAt, c.CreatedAt, c.UpdatedAt);
+}
+
+/// <summary>Creates a channel.</summary>
+public sealed record CreateChannelRequest(
+    [property: Required, MaxLength(200)] string Name,
+    [property: Required] ChannelType? Type,
+    [property: Required, MaxLength(32)] string Provider,
+    [property: MaxLength(320)] string? Address,
+    Dictionary<string, JsonElement>? Settings,
+    [property: Range(0, 100_000)] int? RateLimitPerSecond,
+    bool? IsActive);
+
+/// <summary>Changes a channel: only the fields present change; settings are merged (null removes a key).</summary>
+public sealed record UpdateChannelRequest(
+    [property: MaxLength(200)] string? Name,
+    [property: MaxLength(320)] string? Address,
+    Dictionary<string, JsonElement>? Settings,
+    [property: Range(0, 100_000)] int? RateLimitPerSecond,
+    bool? IsActive);
+
+/// <summary>Rules about channel settings.</summary>
+public static class ChannelSettings
+{
+    public const int MaxSettings = 50;
+
+    /// <summary>Settings whose key ends like this are write-only.</summary>
+    public static bool IsSecret(string key) =>
+        key.EndsWith("secret", StringComparison.OrdinalIgnoreCase) || key.EndsWith("password", StringComparison.OrdinalIgnoreCase)
+        || key.EndsWith("token", StringComparison.OrdinalIgnoreCase) || key.EndsWith("key", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary><c>/api/v1/channels</c>: the workspace's mailboxes, numbers and chat widgets.</summary>
+public static class ChannelsApi
+{
+    public static IEndpointRouteBuilder MapChannelsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/channels").WithTags("Channels");
+        group.MapGet("/", ListAsync).RequireAuthorization();
+        group.MapGet("/{id:guid}", GetAsync).RequireAuthorization();
+        group.MapPost("/", CreateAsync).RequireAuthorization(HubPolicies.Admin);
+        group.MapPatch("/{id:guid}", UpdateAsync).RequireAuthorization(HubPolicies.Admin);
+        group.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(HubPolicies.Admin);
+        return app;
+    }
+
+    internal static async Task<Ok<List<ChannelResponse>>> ListAsync(HubDbContext db, ChannelType? type, CancellationToken cancellationToken)
+    {
+        var query = db.Channels.AsNoTracking();
+        if (type is { } t)
+        {
+            query = query.Where(c => c.Type == t);
+        }
+
+        var channels = await query.OrderBy(c => c.Name).ToListAsync(cancellationToken);
+        return TypedResults.Ok(channels.Select(ChannelResponse.From).ToList());
+    }
+
+    internal static async Task<Results<Ok<ChannelResponse>, ProblemHttpResult>> GetAsync(Guid id, HubDbContext db, CancellationToken cancellationToken)
+    {
+        var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        return channel is null ? Problems.NotFound("Channel") : TypedResults.Ok(ChannelResponse.From(channel));
+    }
+
+    internal static async Task<Results<Created<ChannelResponse>, ValidationProblem>> CreateAsync(
+        CreateChannelRequest request, HubDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (request.Settings is { Count: > ChannelSettings.MaxSettings })
+        {
+            return Problems.Invalid("settings", $"At most {ChannelSettings.MaxSettings} settings.");
+        }
+
+        var now = clock.GetUtcNow();
+        var channel = new Channel
+        {
+            Name = request.Name.Trim(),
+            Type = request.Type!.Value,
+            Provider = request.Provider.Trim().ToLowerInvariant(),
+            Address = request.Address,
+            Settings = request.Settings ?? [],
+            RateLimitPerSecond = request.RateLimitPerSecond ?? 0,
+            IsActive = request.IsActive ?? true,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Channels.Add(channel);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/v1/channels/{channel.Id}", ChannelResponse.From(channel));
+    }
+
+    internal static async Task<Results<Ok<ChannelResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        Guid id, UpdateChannelRequest request, HubDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var channel = await db.Channels.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (channel is null)
+        {
+            return Problems.NotFound("Channel");
+        }
+
+        if (request.Settings is not null)
+        {
+            var merged = new Dictionary<string, JsonElement>(channel.Settings);
+            foreach (var (key, value) in request.Settings)
+            {
+                if (value.ValueKind == JsonValueKind.Null)
+                {
+                    merged.Remove(key);
+                }
+                else
+                {
+                    merged[key] = value;
+                }
+            }
+
+            if (merged.Count > ChannelSettings.MaxSettings)
+            {
+                return Problems.Invalid("settings", $"At most {ChannelSettings.MaxSettings} settings.");
+            }
+
+            channel.Settings = merged;
+        }
+
+        channel.Name = request.Name?.Trim() ?? channel.Name;
+        channel.Address = request.Address ?? channel.Address;
+        channel.RateLimitPerSecond = request.RateLimitPerSecond ?? channel.RateLimitPerSecond;
+        channel.IsActive = request.IsActive ?? channel.IsActive;
+        channel.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(ChannelResponse.From(channel));
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, HubDbContext db, CancellationToken cancellationToken)
+    {
+        var deleted = await db.Channels.Where(c => c.Id == id).ExecuteDeleteAsync(cancellationToken);
+        return deleted == 0 ? Problems.NotFound("Channel") : TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,40 @@
+namespace Hub.Server.Auth;
+
+/// <summary>Claim and scheme names Hub issues and reads.</summary>
+public static class HubClaims
+{
+    public const string WorkspaceId = "workspace_id";
+    public const string Subject = "sub";
+    public const string Role = "role";
+    public const string Name = "name";
+    public const string Email = "email";
+
+    /// <summary>How the caller proved who they are: <c>password</c>, <c>jwt</c> or <c>api_key</c>.</summary>
+    public const string AuthMethod = "amr";
+}
+
+/// <summary>The authentication schemes of Hub.</summary>
+public static class HubSchemes
+{
+    /// <summary>Picks one of the others from what the request carries.</summary>
+    public const string Default = "Hub";
+
+    /// <summary>Members' short-lived JWTs from <c>POST /api/v1/auth/token</c>.</summary>
+    public const string MemberJwt = "MemberJwt";
+
+    /// <summary>Per-workspace API keys for server-to-server calls.</summary>
+    public const string ApiKey = "ApiKey";
+}
+
+/// <summary>Authorization policy names: who may do what.</summary>
+public static class HubPolicies
+{
+    /// <summary>Admins only: members, API keys, channels, workspace settings.</summary>
+    public const string Admin = "admin";
+
+    /// <summary>Admins and agents: the inbox.</summary>
+    public const string Inbox = "inbox";
+
+    /// <summary>Admins and marketers: campaigns, templates, segments.</summary>
+    public const string Marketing = "marketing";
+}

@@ -1,0 +1,86 @@
+using System.Security.Cryptography;
+using Hub.Core.Members;
+using Hub.Data;
+using Hub.Server.Auth;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Hub.Server.Infrastructure;
+
+/// <summary>
+/// Runs before the host serves: applies migrations, makes sure the roles exist, and on the very first
+/// start creates a workspace and its admin.
+/// </summary>
+public static partial class DatabaseInitializer
+{
+    public static async Task InitializeHubDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var provider = scope.ServiceProvider;
+        var db = provider.GetRequiredService<HubDbContext>();
+        var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer));
+
+        if (provider.GetRequiredService<IOptions<StorageOptions>>().Value.MigrateOnStartup)
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+
+        var roles = provider.GetRequiredService<RoleManager<IdentityRole<Guid>>>();
+        foreach (var role in MemberRole.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                // Two nodes starting together may both get here; the unique index keeps one.
+                try
+                {
+                    await roles.CreateAsync(new IdentityRole<Guid>(role) { Id = Guid.CreateVersion7() });
+                }
+                catch (DbUpdateException)
+                {
+                    if (!await roles.RoleExistsAsync(role))
+                    {
+                        throw;
+                    }
+                }
+            }
+        }
+
+        if (await db.Workspaces.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var bootstrap = provider.GetRequiredService<IOptions<BootstrapOptions>>().Value;
+        var password = string.IsNullOrEmpty(bootstrap.AdminPassword) ? GeneratePassword() : bootstrap.AdminPassword;
+        var result = await provider.GetRequiredService<WorkspaceProvisioner>()
+            .CreateAsync(bootstrap.WorkspaceName, bootstrap.AdminEmail, "Admin", password, cancellationToken);
+        if (result.Workspace is null)
+        {
+            throw new InvalidOperationException("The first admin could not be created: "
+                + string.Join(" ", result.Errors.Select(e => e.Description)) + " Check Bootstrap:AdminEmail and Bootstrap:AdminPassword.");
+        }
+
+        LogFirstRun(logger, result.Workspace.Name, bootstrap.AdminEmail);
+        if (string.IsNullOrEmpty(bootstrap.AdminPassword))
+        {
+            // Printed once, on the run that created the admin: there's no other way to learn it.
+            Console.WriteLine($"""
+
+                =====================================================================
+                 Hub created the workspace "{result.Workspace.Name}" and its first admin.
+                   email:    {bootstrap.AdminEmail}
+                   password: {password}
+                 This password is shown once. Change it after signing in.
+                =====================================================================
+
+                """);
+        }
+    }
+
+    private static string GeneratePassword() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', 'x').Replace('/', 'y') + "A7z"; // Identity wants upper, lower and digit
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "First run: created workspace {Workspace} with admin {AdminEmail}")]
+    private static partial void LogFirstRun(ILogger logger, string workspace, string adminEmail);
+}

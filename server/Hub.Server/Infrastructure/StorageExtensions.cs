@@ -1,0 +1,45 @@
+using Hub.Data;
+using Microsoft.Data.Sqlite;
+using StackExchange.Redis;
+
+namespace Hub.Server.Infrastructure;
+
+/// <summary>The database (PostgreSQL when configured, else embedded SQLite) and, when configured, Redis.</summary>
+public static class StorageExtensions
+{
+    /// <summary>Connection string names under <c>ConnectionStrings</c>.</summary>
+    public const string PostgresName = "Postgres";
+    public const string RedisName = "Redis";
+
+    public static IHostApplicationBuilder AddHubStorage(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        var postgres = builder.Configuration.GetConnectionString(PostgresName);
+        var sqlitePath = builder.Configuration.GetValue<string>($"{StorageOptions.Section}:{nameof(StorageOptions.SqlitePath)}") ?? new StorageOptions().SqlitePath;
+        sqlitePath = Path.GetFullPath(sqlitePath, builder.Environment.ContentRootPath);
+        if (string.IsNullOrWhiteSpace(postgres))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(sqlitePath)!);
+        }
+
+        var sqlite = new SqliteConnectionStringBuilder { DataSource = sqlitePath, Pooling = true, DefaultTimeout = 30 }.ToString();
+        builder.Services.AddHubData(postgres, sqlite);
+
+        var health = builder.Services.AddHealthChecks()
+            .AddDbContextCheck<HubDbContext>("database", tags: [Health.HealthExtensions.ReadyTag]);
+
+        var redis = builder.Configuration.GetConnectionString(RedisName);
+        if (!string.IsNullOrWhiteSpace(redis))
+        {
+            var options = ConfigurationOptions.Parse(redis);
+            options.AbortOnConnectFail = false;
+            builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(options));
+            health.AddCheck<Health.RedisHealthCheck>("redis", tags: [Health.HealthExtensions.ReadyTag]);
+        }
+
+        return builder;
+    }
+}

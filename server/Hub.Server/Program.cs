@@ -1,0 +1,39 @@
+using Hub.Server.Api.ApiKeys;
+using Hub.Server.Api.Auth;
+using Hub.Server.Api.Channels;
+using Hub.Server.Api.Contacts;
+using Hub.Server.Api.Members;
+using Hub.Server.Api.Workspaces;
+using Hub.Server.Auth;
+using Hub.Server.Health;
+using Hub.Server.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddJsonFile("appsettings.Local.json", optional: true, reloadOnChange: true);
+
+builder.AddHubStorage();
+builder.AddHubAuth();
+builder.AddHubApi();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
+
+app.MapHubHealth();
+app.MapHubApiDocs();
+app.MapAuthApi();
+app.MapWorkspacesApi();
+app.MapMembersApi();
+app.MapApiKeysApi();
+app.MapContactsApi();
+app.MapChannelsApi();
+
+await app.Services.InitializeHubDatabaseAsync(app.Lifetime.ApplicationStopping);
+await app.RunAsync();
+
+/// <summary>The host's entry point; public so integration tests can start it.</summary>
+public partial class Program;
