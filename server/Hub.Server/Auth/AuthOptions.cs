@@ -32,6 +32,10 @@ public sealed class AuthOptions
     public int MaxFailedAccessAttempts { get; set; } = 5;
 
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Anonymous sign-in and sign-up requests allowed per client IP per minute.</summary>
+    [Range(1, 1_000_000)]
+    public int SignInRateLimitPerMinute { get; set; } = 30;
 }
 
 /// <summary>The first workspace and admin, created on first start. Bound from the <c>Bootstrap</c> section.</summary>

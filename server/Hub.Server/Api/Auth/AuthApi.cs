@@ -84,7 +84,7 @@ public static class AuthApi
             user.FindFirst(HubClaims.Name)?.Value ?? string.Empty,
             Guid.Parse(user.FindFirst(HubClaims.WorkspaceId)!.Value),
             [.. user.FindAll(HubClaims.Role).Select(c => c.Value)],
-            user.FindFirst(HubClaims.AuthMethod)?.Value ?? "cookie"));
+            user.FindFirst(HubClaims.AuthMethod)?.Value is "jwt" or "api_key" ? user.FindFirst(HubClaims.AuthMethod)!.Value : "cookie"));
     }
 
     // The same answer for an unknown email and a wrong password, so sign-in can't be used to probe emails.
