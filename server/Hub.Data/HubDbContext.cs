@@ -7,6 +7,7 @@ using Hub.Core.Members;
 using Hub.Core.Notifications;
 using Hub.Core.Rules;
 using Hub.Core.Workspaces;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +21,7 @@ namespace Hub.Data;
 /// own their migrations.
 /// </summary>
 public abstract class HubDbContext(DbContextOptions options, IWorkspaceContext workspace)
-    : IdentityDbContext<Member, IdentityRole<Guid>, Guid>(options)
+    : IdentityDbContext<Member, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
     /// <summary>The workspace the filters let through; <c>null</c> lets nothing through.</summary>
     public Guid? CurrentWorkspaceId => workspace.WorkspaceId;
@@ -40,6 +41,9 @@ public abstract class HubDbContext(DbContextOptions options, IWorkspaceContext w
     public DbSet<Rule> Rules => Set<Rule>();
     public DbSet<Decision> Decisions => Set<Decision>();
 
+    /// <summary>Cookie and antiforgery keys, shared by every node that uses this database.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -50,6 +54,7 @@ public abstract class HubDbContext(DbContextOptions options, IWorkspaceContext w
         builder.Entity<IdentityUserLogin<Guid>>().ToTable("member_logins");
         builder.Entity<IdentityUserToken<Guid>>().ToTable("member_tokens");
         builder.Entity<IdentityRoleClaim<Guid>>().ToTable("role_claims");
+        builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
 
         builder.ApplyConfigurationsFromAssembly(typeof(HubDbContext).Assembly);
 

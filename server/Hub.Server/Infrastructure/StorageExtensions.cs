@@ -1,4 +1,5 @@
 using Hub.Data;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using StackExchange.Redis;
 
@@ -27,6 +28,8 @@ public static class StorageExtensions
 
         var sqlite = new SqliteConnectionStringBuilder { DataSource = sqlitePath, Pooling = true, DefaultTimeout = 30 }.ToString();
         builder.Services.AddHubData(postgres, sqlite);
+        // Keys live in the database, so cookies signed by one node are read by every other.
+        builder.Services.AddDataProtection().SetApplicationName("Hub").PersistKeysToDbContext<HubDbContext>();
 
         var health = builder.Services.AddHealthChecks()
             .AddDbContextCheck<HubDbContext>("database", tags: [Health.HealthExtensions.ReadyTag]);

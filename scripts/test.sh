@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs every test of Hub. Installs what the tests need (PostgreSQL, Redis) when it can, starts the
+# servers on loopback, runs the suites on SQLite and again on PostgreSQL, stops the servers and prints
+# one closing line: "Total: N passed, N failed, N skipped".
+#
+# CI=true makes a missing server a failure; elsewhere the PostgreSQL run is skipped, loudly.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/services.sh
+
+results=.artifacts/test-results
+rm -rf "$results" && mkdir -p "$results"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+servers=yes
+if ! ensure_packages postgresql redis-server || ! start_postgres || ! start_redis; then
+  servers=no
+  if [ "${CI:-}" = "true" ]; then
+    log "CI: PostgreSQL and Redis are required and could not be started"
+    exit 1
+  fi
+  log "!!! PostgreSQL/Redis unavailable: the PostgreSQL pass and Redis tests are SKIPPED on this machine !!!"
+fi
+trap stop_services EXIT
+if [ "$servers" = yes ]; then
+  export HUB_TEST_POSTGRES="Host=127.0.0.1;Port=$HUB_PG_PORT;Username=postgres;Database=postgres"
+  export HUB_TEST_REDIS="127.0.0.1:$HUB_REDIS_PORT"
+fi
+
+if [ -x scripts/fetch-sentiment-data.sh ]; then
+  scripts/fetch-sentiment-data.sh || { [ "${CI:-}" = "true" ] && exit 1; }
+fi
+
+dotnet build Hub.sln -nologo -v q -clp:ErrorsOnly || exit 1
+
+status=0
+log "pass 1: every suite, on SQLite"
+HUB_TEST_STORE=sqlite dotnet test Hub.sln --no-build -nologo \
+  --logger "trx;LogFilePrefix=sqlite" --results-directory "$results" || status=1
+
+if [ "$servers" = yes ]; then
+  log "pass 2: the server suite again, on PostgreSQL"
+  HUB_TEST_STORE=postgres dotnet test tests/Hub.Server.Tests --no-build -nologo \
+    --logger "trx;LogFilePrefix=postgres" --results-directory "$results" || status=1
+fi
+
+# One closing line over every TRX file of both passes.
+read -r passed failed skipped < <(
+  cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*' | awk '
+    { for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/"/, "", kv[2]); c[kv[1]] += kv[2] } }
+    END { printf "%d %d %d\n", c["passed"], c["failed"] + c["error"] + c["timeout"] + c["aborted"], c["notExecuted"] }')
+echo "Total: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+[ "${passed:-0}" -gt 0 ] || status=1
+[ "${failed:-0}" -eq 0 ] || status=1
+exit $status
