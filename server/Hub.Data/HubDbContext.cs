@@ -5,6 +5,7 @@ using Hub.Core.Contacts;
 using Hub.Core.Inbox;
 using Hub.Core.Members;
 using Hub.Core.Notifications;
+using Hub.Core.Realtime;
 using Hub.Core.Rules;
 using Hub.Core.Workspaces;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -40,6 +41,8 @@ public abstract class HubDbContext(DbContextOptions options, IWorkspaceContext w
     public DbSet<TrackedEvent> Events => Set<TrackedEvent>();
     public DbSet<Rule> Rules => Set<Rule>();
     public DbSet<Decision> Decisions => Set<Decision>();
+    public DbSet<StoredEvent> StoredEvents => Set<StoredEvent>();
+    public DbSet<StreamHead> StreamHeads => Set<StreamHead>();
 
     /// <summary>Cookie and antiforgery keys, shared by every node that uses this database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -1,12 +1,15 @@
 using Hub.Server.Api.ApiKeys;
 using Hub.Server.Api.Auth;
 using Hub.Server.Api.Channels;
+using Hub.Server.Api.ClientTokens;
 using Hub.Server.Api.Contacts;
 using Hub.Server.Api.Members;
+using Hub.Server.Api.Notifications;
 using Hub.Server.Api.Workspaces;
 using Hub.Server.Auth;
 using Hub.Server.Health;
 using Hub.Server.Infrastructure;
+using Hub.Server.Realtime;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddJsonFile("appsettings.Local.json", optional: true, reloadOnChange: true);
@@ -14,6 +17,7 @@ builder.Configuration.AddJsonFile("appsettings.Local.json", optional: true, relo
 builder.AddHubStorage();
 builder.AddHubAuth();
 builder.AddHubApi();
+builder.AddHubRealtime();
 
 var app = builder.Build();
 
@@ -31,6 +35,9 @@ app.MapMembersApi();
 app.MapApiKeysApi();
 app.MapContactsApi();
 app.MapChannelsApi();
+app.MapClientTokensApi();
+app.MapNotificationsApi();
+app.MapHubRealtime();
 
 await app.Services.InitializeHubDatabaseAsync(app.Lifetime.ApplicationStopping);
 await app.RunAsync();

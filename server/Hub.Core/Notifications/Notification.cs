@@ -27,6 +27,9 @@ public sealed class Notification : IWorkspaceOwned
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>The notification's sequence number in its user's stream.</summary>
+    public long StreamSeq { get; set; }
+
     public DateTimeOffset? DeliveredAt { get; set; }
 
     public DateTimeOffset? OpenedAt { get; set; }

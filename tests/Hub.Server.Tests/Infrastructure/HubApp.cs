@@ -12,7 +12,7 @@ namespace Hub.Server.Tests.Infrastructure;
 /// Hub started in-process on the store the suite runs on, with a known first admin. Every log line is
 /// kept so tests can check that secrets never reach the log.
 /// </summary>
-public sealed class HubApp : WebApplicationFactory<Program>, IAsyncLifetime
+public class HubApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AdminEmail = "admin@hub.test";
     public const string AdminPassword = "Admin-Passw0rd-Test";
@@ -27,10 +27,27 @@ public sealed class HubApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Extra settings a test class wants before the host starts.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
 
-    public async Task InitializeAsync()
+    /// <summary>Serve over real sockets (Kestrel on a free loopback port) instead of the in-memory test server.</summary>
+    public bool UseRealSockets { get; init; }
+
+    /// <summary>Where the real server listens (only with <see cref="UseRealSockets"/>).</summary>
+    public Uri? Address { get; private set; }
+
+    public virtual async Task InitializeAsync()
     {
         _store = await TestStore.CreateAsync();
-        _ = Server; // start the host now: migrations and the first admin are part of the fixture
+        if (UseRealSockets)
+        {
+            UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
+            StartServer();
+            var addresses = Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+            Address = new Uri(addresses.First());
+        }
+        else
+        {
+            _ = Server; // start the host now: migrations and the first admin are part of the fixture
+        }
     }
 
     async Task IAsyncLifetime.DisposeAsync()
@@ -61,7 +78,9 @@ public sealed class HubApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>A client with no credentials.</summary>
-    public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    public HttpClient Anonymous() => UseRealSockets
+        ? new HttpClient { BaseAddress = Address }
+        : CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
     /// <summary>A client that sends the member JWT of <paramref name="email"/>.</summary>
     public async Task<HttpClient> SignedInAsync(string email = AdminEmail, string password = AdminPassword)

@@ -688,6 +688,9 @@ namespace Hub.Data.Sqlite.Migrations
                     b.Property<long?>("ReadAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("StreamSeq")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(500)
@@ -703,6 +706,60 @@ namespace Hub.Data.Sqlite.Migrations
                     b.HasIndex("WorkspaceId", "ContactId", "CreatedAt");
 
                     b.ToTable("notifications", (string)null);
+                });
+
+            modelBuilder.Entity("Hub.Core.Realtime.StoredEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Stream")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Stream", "Seq")
+                        .IsUnique();
+
+                    b.ToTable("stream_events", (string)null);
+                });
+
+            modelBuilder.Entity("Hub.Core.Realtime.StreamHead", b =>
+                {
+                    b.Property<string>("Stream")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastSeq")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Stream");
+
+                    b.ToTable("stream_heads", (string)null);
                 });
 
             modelBuilder.Entity("Hub.Core.Rules.Decision", b =>

@@ -1,0 +1,128 @@
+using Hub.Core.Realtime;
+using Hub.Data.Realtime;
+using Hub.Server.Auth;
+using Hub.Server.Realtime;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace Hub.Server.Hubs;
+
+/// <summary>
+/// <c>/hubs/agent</c>: members (cookie or member JWT). Every connection joins its workspace's stream
+/// and its own member group; agents see messages, typing, presence and who views which conversation.
+/// </summary>
+[Authorize(Policy = RealtimeExtensions.MemberPolicy)]
+public sealed class AgentHub(
+    ConversationMessaging messaging,
+    EventStreamStore streams,
+    IPresenceTracker presence,
+    TypingTracker typing,
+    RealtimeDispatcher dispatcher,
+    IOptions<RealtimeOptions> options) : Hub<IAgentClient>
+{
+    private Guid WorkspaceId => Guid.Parse(Context.User!.FindFirst(HubClaims.WorkspaceId)!.Value);
+
+    private Guid MemberId => Guid.Parse(Context.User!.FindFirst(HubClaims.Subject)!.Value);
+
+    private string MemberName => Context.User!.FindFirst(HubClaims.Name)?.Value ?? MemberId.ToString();
+
+    public override async Task OnConnectedAsync()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, Streams.Workspace(WorkspaceId));
+        await Groups.AddToGroupAsync(Context.ConnectionId, $"member:{MemberId:N}");
+        var change = await presence.ConnectedAsync(WorkspaceId, PresenceKind.Member, MemberId.ToString(), Context.ConnectionId);
+        if (change.Changed)
+        {
+            await dispatcher.PresenceAsync(WorkspaceId, new PresenceChanged(MemberId.ToString(), change.After));
+        }
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        await typing.StopAllAsync(Context.ConnectionId);
+        foreach (var (workspaceId, conversationId) in presence.ViewedBy(Context.ConnectionId))
+        {
+            var viewers = await presence.LeaveAsync(workspaceId, conversationId, Context.ConnectionId);
+            await dispatcher.ViewersAsync(workspaceId, new ConversationViewers(conversationId, viewers));
+        }
+
+        var change = await presence.DisconnectedAsync(WorkspaceId, PresenceKind.Member, MemberId.ToString(), Context.ConnectionId);
+        if (change.Changed)
+        {
+            await dispatcher.PresenceAsync(WorkspaceId, new PresenceChanged(MemberId.ToString(), change.After));
+        }
+    }
+
+    /// <summary>Replies in a conversation.</summary>
+    [HubMethodName(RealtimeEventNames.MessageSend)]
+    public Task<SendMessageResult> SendMessage(SendMessageRequest request) =>
+        messaging.SendFromAgentAsync(WorkspaceId, MemberId, request, Context.ConnectionAborted);
+
+    /// <summary>Marks the contact's messages read up to and including the given one.</summary>
+    [HubMethodName(RealtimeEventNames.MessageRead)]
+    public Task<int> MarkRead(ReadReceipt receipt) => messaging.MarkReadAsync(WorkspaceId, null, receipt, Context.ConnectionAborted);
+
+    [HubMethodName(RealtimeEventNames.TypingStart)]
+    public async Task TypingStart(ConversationRef conversation)
+    {
+        var contactId = await ContactOfAsync(conversation.ConversationId);
+        await typing.StartAsync(WorkspaceId, contactId, conversation.ConversationId, MemberId.ToString(), Context.ConnectionId);
+    }
+
+    [HubMethodName(RealtimeEventNames.TypingStop)]
+    public Task TypingStop(ConversationRef conversation) => typing.StopAsync(conversation.ConversationId, MemberId.ToString());
+
+    [HubMethodName(RealtimeEventNames.PresenceUpdate)]
+    public async Task<PresenceStatus> UpdatePresence(PresenceUpdate update)
+    {
+        var change = await presence.SetStatusAsync(WorkspaceId, PresenceKind.Member, MemberId.ToString(), Context.ConnectionId, update.Status);
+        if (change.Changed)
+        {
+            await dispatcher.PresenceAsync(WorkspaceId, new PresenceChanged(MemberId.ToString(), change.After));
+        }
+
+        return change.After;
+    }
+
+    /// <summary>The agent opened a conversation: everyone learns who has it open.</summary>
+    [HubMethodName(RealtimeEventNames.ConversationView)]
+    public async Task<IReadOnlyList<Viewer>> View(ConversationRef conversation)
+    {
+        await ContactOfAsync(conversation.ConversationId);
+        var viewers = await presence.ViewAsync(WorkspaceId, conversation.ConversationId, new Viewer(MemberId, MemberName), Context.ConnectionId);
+        await dispatcher.ViewersAsync(WorkspaceId, new ConversationViewers(conversation.ConversationId, viewers));
+        return viewers;
+    }
+
+    [HubMethodName(RealtimeEventNames.ConversationLeave)]
+    public async Task Leave(ConversationRef conversation)
+    {
+        var viewers = await presence.LeaveAsync(WorkspaceId, conversation.ConversationId, Context.ConnectionId);
+        await dispatcher.ViewersAsync(WorkspaceId, new ConversationViewers(conversation.ConversationId, viewers));
+    }
+
+    /// <summary>Sends, in order, every workspace event after <see cref="ResumeRequest.AfterSeq"/>; then live events follow.</summary>
+    [HubMethodName(RealtimeEventNames.Resume)]
+    public async Task<ResumeResult> Resume(ResumeRequest request)
+    {
+        var stream = Streams.Workspace(WorkspaceId);
+        var (events, oldest, last) = await streams.ReadAfterAsync(stream, request.AfterSeq, options.Value.MaxReplay, Context.ConnectionAborted);
+        if (events is null)
+        {
+            await Clients.Caller.Resync(new ResyncRequired(stream, oldest, last));
+            return new ResumeResult(stream, last, 0, true);
+        }
+
+        foreach (var e in events)
+        {
+            await StreamEventSender.SendAsync(Clients.Caller, e);
+        }
+
+        return new ResumeResult(stream, last, events.Count, false);
+    }
+
+    private async Task<Guid> ContactOfAsync(Guid conversationId) =>
+        await messaging.ContactOfAsync(conversationId, Context.ConnectionAborted)
+        ?? throw new RealtimeRefusal("not_found", "No such conversation.");
+}

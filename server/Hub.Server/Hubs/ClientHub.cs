@@ -1,0 +1,138 @@
+using Hub.Core.Realtime;
+using Hub.Data.Realtime;
+using Hub.Server.Auth;
+using Hub.Server.Realtime;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace Hub.Server.Hubs;
+
+/// <summary>
+/// <c>/hubs/client</c>: end users, with a token their product's backend signed. A connection joins
+/// only its own user's stream (<c>user:{id}</c>); nothing a client sends can make it join another.
+/// </summary>
+[Authorize(AuthenticationSchemes = RealtimeExtensions.EndUserScheme, Policy = RealtimeExtensions.EndUserPolicy)]
+public sealed class ClientHub(
+    ConversationMessaging messaging,
+    NotificationCenter notifications,
+    EventStreamStore streams,
+    IPresenceTracker presence,
+    TypingTracker typing,
+    RealtimeDispatcher dispatcher,
+    IOptions<RealtimeOptions> options) : Hub<IEndUserClient>
+{
+    private Guid WorkspaceId => Guid.Parse(Context.User!.FindFirst(HubClaims.WorkspaceId)!.Value);
+
+    private Guid ContactId => Guid.Parse(Context.User!.FindFirst(EndUserAuthenticationHandler.ContactIdClaim)!.Value);
+
+    private string UserId => Context.User!.FindFirst(HubClaims.Subject)!.Value;
+
+    public override async Task OnConnectedAsync()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, Streams.User(ContactId));
+        var change = await presence.ConnectedAsync(WorkspaceId, PresenceKind.EndUser, UserId, Context.ConnectionId);
+        if (change.Changed)
+        {
+            await dispatcher.PresenceAsync(WorkspaceId, new PresenceChanged(UserId, change.After));
+        }
+
+        // Pushes that arrived while no device of this user was connected.
+        var pending = await notifications.UndeliveredAsync(ContactId, UserId, Context.ConnectionAborted);
+        foreach (var push in pending)
+        {
+            await Clients.Caller.NotificationPush(push);
+        }
+
+        if (pending.Count > 0)
+        {
+            await notifications.MarkDeliveredAsync(ContactId, pending[^1].Seq, Context.ConnectionAborted);
+        }
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        await typing.StopAllAsync(Context.ConnectionId);
+        var change = await presence.DisconnectedAsync(WorkspaceId, PresenceKind.EndUser, UserId, Context.ConnectionId);
+        if (change.Changed)
+        {
+            await dispatcher.PresenceAsync(WorkspaceId, new PresenceChanged(UserId, change.After));
+        }
+    }
+
+    /// <summary>Sends a chat message; without a conversation id, into the user's open chat conversation.</summary>
+    [HubMethodName(RealtimeEventNames.MessageSend)]
+    public Task<SendMessageResult> SendMessage(SendMessageRequest request) =>
+        messaging.SendFromEndUserAsync(WorkspaceId, ContactId, UserId, request, Context.ConnectionAborted);
+
+    /// <summary>A read receipt for the agents' messages up to and including the given one.</summary>
+    [HubMethodName(RealtimeEventNames.MessageRead)]
+    public Task<int> MarkRead(ReadReceipt receipt) => messaging.MarkReadAsync(WorkspaceId, ContactId, receipt, Context.ConnectionAborted);
+
+    [HubMethodName(RealtimeEventNames.TypingStart)]
+    public async Task TypingStart(ConversationRef conversation)
+    {
+        await EnsureOwnConversationAsync(conversation.ConversationId);
+        await typing.StartAsync(WorkspaceId, ContactId, conversation.ConversationId, UserId, Context.ConnectionId);
+    }
+
+    [HubMethodName(RealtimeEventNames.TypingStop)]
+    public Task TypingStop(ConversationRef conversation) => typing.StopAsync(conversation.ConversationId, UserId);
+
+    [HubMethodName(RealtimeEventNames.PresenceUpdate)]
+    public async Task<PresenceStatus> UpdatePresence(PresenceUpdate update)
+    {
+        var change = await presence.SetStatusAsync(WorkspaceId, PresenceKind.EndUser, UserId, Context.ConnectionId, update.Status);
+        if (change.Changed)
+        {
+            await dispatcher.PresenceAsync(WorkspaceId, new PresenceChanged(UserId, change.After));
+        }
+
+        return change.After;
+    }
+
+    [HubMethodName(RealtimeEventNames.NotificationAck)]
+    public Task AcknowledgeNotification(NotificationAck ack) => notifications.AcknowledgeAsync(ContactId, UserId, ack, Context.ConnectionAborted);
+
+    [HubMethodName(RealtimeEventNames.NotificationList)]
+    public Task<NotificationList> ListNotifications(NotificationListRequest request) =>
+        notifications.ListAsync(ContactId, UserId, request, Context.ConnectionAborted);
+
+    /// <summary>Marks one notification (or, with no id, all) read; returns the unread count.</summary>
+    [HubMethodName(RealtimeEventNames.NotificationRead)]
+    public Task<int> MarkNotificationRead(NotificationReadRequest request) =>
+        notifications.MarkReadAsync(ContactId, request.NotificationId, Context.ConnectionAborted);
+
+    /// <summary>Sends, in order, every event of the user's stream after <see cref="ResumeRequest.AfterSeq"/>.</summary>
+    [HubMethodName(RealtimeEventNames.Resume)]
+    public async Task<ResumeResult> Resume(ResumeRequest request)
+    {
+        var stream = Streams.User(ContactId);
+        var (events, oldest, last) = await streams.ReadAfterAsync(stream, request.AfterSeq, options.Value.MaxReplay, Context.ConnectionAborted);
+        if (events is null)
+        {
+            await Clients.Caller.Resync(new ResyncRequired(stream, oldest, last));
+            return new ResumeResult(stream, last, 0, true);
+        }
+
+        foreach (var e in events)
+        {
+            await StreamEventSender.SendAsync(Clients.Caller, e);
+        }
+
+        if (events.Count > 0)
+        {
+            await notifications.MarkDeliveredAsync(ContactId, events[^1].Seq, Context.ConnectionAborted);
+        }
+
+        return new ResumeResult(stream, last, events.Count, false);
+    }
+
+    private async Task EnsureOwnConversationAsync(Guid conversationId)
+    {
+        if (await messaging.ContactOfAsync(conversationId, Context.ConnectionAborted) != ContactId)
+        {
+            throw new RealtimeRefusal("not_found", "No such conversation.");
+        }
+    }
+}

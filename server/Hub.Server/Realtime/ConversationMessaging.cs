@@ -1,0 +1,183 @@
+using Hub.Core.Channels;
+using Hub.Core.Inbox;
+using Hub.Core.Realtime;
+using Hub.Data;
+using Hub.Data.Realtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Hub.Server.Realtime;
+
+/// <summary>
+/// Messages and receipts that travel over the hubs: an end user chatting, an agent replying, either side
+/// reading. Each change and its events are written in one transaction, then pushed.
+/// </summary>
+public sealed class ConversationMessaging(HubDbContext db, EventStreamStore streams, RealtimeDispatcher dispatcher, IOptions<RealtimeOptions> options, TimeProvider clock)
+{
+    /// <summary>An end user's chat message: into the given conversation, or their open chat conversation, or a new one.</summary>
+    public async Task<SendMessageResult> SendFromEndUserAsync(Guid workspaceId, Guid contactId, string userId, SendMessageRequest request, CancellationToken cancellationToken)
+    {
+        var content = CheckContent(request.Content);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        Conversation? conversation;
+        if (request.ConversationId is { } id)
+        {
+            conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id && c.ContactId == contactId, cancellationToken)
+                ?? throw new RealtimeRefusal("not_found", "No such conversation.");
+        }
+        else
+        {
+            conversation = await db.Conversations
+                .Where(c => c.ContactId == contactId && c.ChannelType == ChannelType.Chat && c.Status != ConversationStatus.Resolved)
+                .OrderByDescending(c => c.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+            if (conversation is null)
+            {
+                conversation = new Conversation { ContactId = contactId, ChannelType = ChannelType.Chat, CreatedAt = now, UpdatedAt = now };
+                db.Conversations.Add(conversation);
+            }
+        }
+
+        var message = new Message
+        {
+            ConversationId = conversation.Id,
+            ChannelType = conversation.ChannelType,
+            Direction = MessageDirection.Inbound,
+            Status = MessageStatus.Received,
+            SenderType = SenderType.Contact,
+            SenderId = userId,
+            Text = content,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Messages.Add(message);
+        Touch(conversation, now);
+        if (conversation.Status is ConversationStatus.Resolved or ConversationStatus.Snoozed)
+        {
+            conversation.Status = ConversationStatus.Open;
+            conversation.ResolvedAt = null;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        var payload = MessagePayload.From(message);
+        var toAgents = await streams.AppendAsync(workspaceId, Streams.Workspace(workspaceId), RealtimeEventNames.MessageReceived, payload, cancellationToken);
+        var conversationEvent = await streams.AppendAsync(workspaceId, Streams.Workspace(workspaceId), RealtimeEventNames.ConversationUpdated, ConversationPayload.From(conversation), cancellationToken);
+        var toUser = await streams.AppendAsync(workspaceId, Streams.User(contactId), RealtimeEventNames.MessageReceived, payload, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        await dispatcher.MessageAsync(toAgents);
+        await dispatcher.ConversationAsync(conversationEvent);
+        await dispatcher.MessageAsync(toUser);
+        return new SendMessageResult(conversation.Id, message.Id, toUser.Seq);
+    }
+
+    /// <summary>An agent's reply. On web chat it reaches the contact live; other channels go out through delivery.</summary>
+    public async Task<SendMessageResult> SendFromAgentAsync(Guid workspaceId, Guid memberId, SendMessageRequest request, CancellationToken cancellationToken)
+    {
+        var content = CheckContent(request.Content);
+        if (request.ConversationId is not { } id)
+        {
+            throw new RealtimeRefusal("invalid", "conversationId is required.");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, cancellationToken)
+            ?? throw new RealtimeRefusal("not_found", "No such conversation.");
+        var now = clock.GetUtcNow();
+        var live = conversation.ChannelType == ChannelType.Chat;
+        var message = new Message
+        {
+            ConversationId = conversation.Id,
+            ChannelType = conversation.ChannelType,
+            Direction = MessageDirection.Outbound,
+            Status = live ? MessageStatus.Sent : MessageStatus.Pending,
+            SenderType = SenderType.Member,
+            SenderId = memberId.ToString(),
+            Text = content,
+            CreatedAt = now,
+            UpdatedAt = now,
+            SentAt = live ? now : null,
+        };
+        db.Messages.Add(message);
+        Touch(conversation, now);
+        conversation.FirstResponseAt ??= now;
+        await db.SaveChangesAsync(cancellationToken);
+
+        var payload = MessagePayload.From(message);
+        var toAgents = await streams.AppendAsync(workspaceId, Streams.Workspace(workspaceId), RealtimeEventNames.MessageReceived, payload, cancellationToken);
+        var toUser = await streams.AppendAsync(workspaceId, Streams.User(conversation.ContactId), RealtimeEventNames.MessageReceived, payload, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        await dispatcher.MessageAsync(toAgents);
+        await dispatcher.MessageAsync(toUser);
+        return new SendMessageResult(conversation.Id, message.Id, toAgents.Seq);
+    }
+
+    /// <summary>
+    /// A read receipt: the reader has seen <paramref name="receipt"/>'s message and everything before it
+    /// that the other side wrote. Only the other side's messages turn read.
+    /// </summary>
+    public async Task<int> MarkReadAsync(Guid workspaceId, Guid? contactId, ReadReceipt receipt, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var conversation = await db.Conversations.FirstOrDefaultAsync(
+            c => c.Id == receipt.ConversationId && (contactId == null || c.ContactId == contactId), cancellationToken)
+            ?? throw new RealtimeRefusal("not_found", "No such conversation.");
+        var upTo = await db.Messages.Where(m => m.Id == receipt.MessageId && m.ConversationId == conversation.Id)
+            .Select(m => (DateTimeOffset?)m.CreatedAt).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new RealtimeRefusal("not_found", "No such message in this conversation.");
+
+        // An end user reads what agents wrote; an agent reads what the contact wrote.
+        var direction = contactId is null ? MessageDirection.Inbound : MessageDirection.Outbound;
+        var now = clock.GetUtcNow();
+        var unread = await db.Messages
+            .Where(m => m.ConversationId == conversation.Id && m.Direction == direction && m.CreatedAt <= upTo && m.ReadAt == null)
+            .OrderBy(m => m.CreatedAt).ToListAsync(cancellationToken);
+        var events = new List<StreamEvent<MessagePayload>>();
+        foreach (var message in unread)
+        {
+            message.ReadAt = now;
+            message.Status = MessageStatus.Read;
+            message.UpdatedAt = now;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var message in unread)
+        {
+            var payload = MessagePayload.From(message);
+            events.Add(await streams.AppendAsync(workspaceId, Streams.Workspace(workspaceId), RealtimeEventNames.MessageUpdated, payload, cancellationToken));
+            events.Add(await streams.AppendAsync(workspaceId, Streams.User(conversation.ContactId), RealtimeEventNames.MessageUpdated, payload, cancellationToken));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        foreach (var e in events)
+        {
+            await dispatcher.MessageAsync(e);
+        }
+
+        return unread.Count;
+    }
+
+    /// <summary>The conversation's contact, if the conversation is in the caller's workspace.</summary>
+    public Task<Guid?> ContactOfAsync(Guid conversationId, CancellationToken cancellationToken) =>
+        db.Conversations.Where(c => c.Id == conversationId).Select(c => (Guid?)c.ContactId).FirstOrDefaultAsync(cancellationToken);
+
+    private string CheckContent(string? content)
+    {
+        if (string.IsNullOrWhiteSpace(content))
+        {
+            throw new RealtimeRefusal("invalid", "content is empty.");
+        }
+
+        return content.Length > options.Value.MaxContentLength
+            ? throw new RealtimeRefusal("payload_too_large", $"content is over {options.Value.MaxContentLength} characters.")
+            : content;
+    }
+
+    private static void Touch(Conversation conversation, DateTimeOffset now)
+    {
+        conversation.MessageCount++;
+        conversation.LastMessageAt = now;
+        conversation.UpdatedAt = now;
+    }
+}

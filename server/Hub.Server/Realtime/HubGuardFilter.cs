@@ -1,0 +1,74 @@
+using Hub.Server.Auth;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace Hub.Server.Realtime;
+
+/// <summary>
+/// Runs around every hub call: acts for the caller's workspace, throttles per connection, and turns
+/// refusals into hub errors the client can read, keeping the connection open.
+/// </summary>
+public sealed class HubGuardFilter(IOptions<RealtimeOptions> options) : IHubFilter
+{
+    private const string ThrottleKey = "hub.throttle";
+
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        ArgumentNullException.ThrowIfNull(invocationContext);
+        ArgumentNullException.ThrowIfNull(next);
+        UseWorkspace(invocationContext.Context, invocationContext.ServiceProvider);
+        var throttle = (ConnectionThrottle)invocationContext.Context.Items[ThrottleKey]!;
+        if (!throttle.TryTake(invocationContext.HubMethodName))
+        {
+            throw new HubException($"rate_limited: too many {invocationContext.HubMethodName} calls on this connection; slow down.");
+        }
+
+        try
+        {
+            return await next(invocationContext);
+        }
+        catch (RealtimeRefusal refusal)
+        {
+            throw new HubException($"{refusal.Code}: {refusal.Message}");
+        }
+    }
+
+    public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        context.Context.Items[ThrottleKey] = new ConnectionThrottle(options.Value);
+        UseWorkspace(context.Context, context.ServiceProvider);
+        await next(context);
+    }
+
+    public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        UseWorkspace(context.Context, context.ServiceProvider);
+        try
+        {
+            await next(context, exception);
+        }
+        finally
+        {
+            (context.Context.Items[ThrottleKey] as ConnectionThrottle)?.Dispose();
+        }
+    }
+
+    private static void UseWorkspace(HubCallerContext caller, IServiceProvider services)
+    {
+        if (Guid.TryParse(caller.User?.FindFirst(HubClaims.WorkspaceId)?.Value, out var workspaceId))
+        {
+            services.GetRequiredService<ScopedWorkspaceContext>().Use(workspaceId);
+        }
+    }
+}
+
+#pragma warning disable CA1032 // only ever built with a code and a message
+/// <summary>A hub call refused for a reason the client should read (<c>not_found</c>, <c>payload_too_large</c>…).</summary>
+public sealed class RealtimeRefusal(string code, string message) : Exception(message)
+{
+    public string Code { get; } = code;
+}

@@ -1,0 +1,38 @@
+using Hub.Core.Realtime;
+using Hub.Server.Hubs;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Hub.Server.Realtime;
+
+/// <summary>
+/// Pushes events to the hubs' groups from anywhere in the server (services, jobs, APIs). Sequenced
+/// events go to the group named like their stream; call it only after the event's transaction commits.
+/// With the Redis backplane the group spans every node.
+/// </summary>
+public sealed class RealtimeDispatcher(IHubContext<AgentHub, IAgentClient> agents, IHubContext<ClientHub, IEndUserClient> users)
+{
+    public Task MessageAsync(StreamEvent<MessagePayload> e) =>
+        e.Event == RealtimeEventNames.MessageUpdated
+            ? (IsUserStream(e.Stream) ? users.Clients.Group(e.Stream).MessageUpdated(e) : agents.Clients.Group(e.Stream).MessageUpdated(e))
+            : (IsUserStream(e.Stream) ? users.Clients.Group(e.Stream).MessageReceived(e) : agents.Clients.Group(e.Stream).MessageReceived(e));
+
+    public Task ConversationAsync(StreamEvent<ConversationPayload> e) =>
+        IsUserStream(e.Stream) ? users.Clients.Group(e.Stream).ConversationUpdated(e) : agents.Clients.Group(e.Stream).ConversationUpdated(e);
+
+    public Task NotificationAsync(StreamEvent<PushNotificationMessage> e) => users.Clients.Group(e.Stream).NotificationPush(e);
+
+    /// <summary>Typing is never stored: agents of the workspace, and the conversation's contact, hear it live.</summary>
+    public async Task TypingAsync(Guid workspaceId, Guid contactId, TypingIndicator e, string? exceptConnectionId)
+    {
+        var workspace = Streams.Workspace(workspaceId);
+        await (exceptConnectionId is null ? agents.Clients.Group(workspace) : agents.Clients.GroupExcept(workspace, exceptConnectionId)).TypingIndicator(e);
+        var user = Streams.User(contactId);
+        await (exceptConnectionId is null ? users.Clients.Group(user) : users.Clients.GroupExcept(user, exceptConnectionId)).TypingIndicator(e);
+    }
+
+    public Task PresenceAsync(Guid workspaceId, PresenceChanged e) => agents.Clients.Group(Streams.Workspace(workspaceId)).PresenceChanged(e);
+
+    public Task ViewersAsync(Guid workspaceId, ConversationViewers e) => agents.Clients.Group(Streams.Workspace(workspaceId)).ConversationViewers(e);
+
+    private static bool IsUserStream(string stream) => stream.StartsWith("user:", StringComparison.Ordinal);
+}

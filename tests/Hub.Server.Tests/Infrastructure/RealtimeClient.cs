@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Hub.Core.Realtime;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hub.Server.Tests.Infrastructure;
+
+/// <summary>
+/// An official .NET SignalR client connection that records every event it receives, by name, and can
+/// drop its WebSocket on demand (as a flaky network would).
+/// </summary>
+public sealed class RealtimeClient : IAsyncDisposable
+{
+    private static readonly string[] EventNames =
+    [
+        RealtimeEventNames.MessageReceived, RealtimeEventNames.MessageUpdated, RealtimeEventNames.ConversationUpdated,
+        RealtimeEventNames.NotificationPush, RealtimeEventNames.TypingIndicator, RealtimeEventNames.PresenceChanged,
+        RealtimeEventNames.ConversationViewers, RealtimeEventNames.Resync,
+    ];
+
+    private readonly ConcurrentQueue<(string Name, JsonElement Data)> _events = new();
+    private readonly SemaphoreSlim _arrived = new(0);
+    private ClientWebSocket? _socket;
+
+    private RealtimeClient(HubConnection connection) => Connection = connection;
+
+    public HubConnection Connection { get; }
+
+    /// <summary>Every event so far, in arrival order, as JSON (whatever the protocol on the wire).</summary>
+    public IReadOnlyList<(string Name, JsonElement Data)> Events => [.. _events];
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static async Task<RealtimeClient> ConnectAsync(Uri url, string token, bool messagePack = false, bool autoReconnect = false)
+    {
+        RealtimeClient? client = null;
+        var builder = new HubConnectionBuilder()
+            .WithUrl(url, o =>
+            {
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                o.Transports = HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+                o.WebSocketFactory = async (context, cancellationToken) =>
+                {
+                    var socket = new ClientWebSocket();
+                    socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
+                    await socket.ConnectAsync(context.Uri, cancellationToken);
+                    client!._socket = socket;
+                    return socket;
+                };
+            });
+        builder = messagePack
+            ? builder.AddMessagePackProtocol()
+            : builder.AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+        if (autoReconnect)
+        {
+            builder = builder.WithAutomaticReconnect([TimeSpan.Zero, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1)]);
+        }
+
+        client = new RealtimeClient(builder.Build());
+
+        // MessagePack carries no names for untyped payloads: tests on it register typed handlers themselves.
+        if (!messagePack)
+        {
+            foreach (var name in EventNames)
+            {
+                client.Connection.On<JsonElement>(name, payload => client.Record(name, payload));
+            }
+        }
+
+        await client.Connection.StartAsync();
+        return client;
+    }
+
+    /// <summary>Cuts the WebSocket without a goodbye, as a dropped network does.</summary>
+    public void DropSocket() => _socket?.Abort();
+
+    /// <summary>Waits until an event named <paramref name="name"/> matching <paramref name="match"/> has arrived.</summary>
+    public async Task<JsonElement> WaitForAsync(string name, Func<JsonElement, bool>? match = null, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            foreach (var (n, data) in _events)
+            {
+                if (n == name && (match is null || match(data)))
+                {
+                    return data;
+                }
+            }
+
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || !await _arrived.WaitAsync(left))
+            {
+                throw new TimeoutException($"No {name} event arrived; got: {string.Join(", ", _events.Select(e => e.Name))}");
+            }
+        }
+    }
+
+    /// <summary>Asserts that no event named <paramref name="name"/> matching <paramref name="match"/> arrives within <paramref name="window"/>.</summary>
+    public async Task AssertNoneAsync(string name, Func<JsonElement, bool>? match = null, TimeSpan? window = null)
+    {
+        await Task.Delay(window ?? TimeSpan.FromMilliseconds(500));
+        Assert.DoesNotContain(_events, e => e.Name == name && (match is null || match(e.Data)));
+    }
+
+    public int Count(string name, Func<JsonElement, bool>? match = null) =>
+        _events.Count(e => e.Name == name && (match is null || match(e.Data)));
+
+    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+
+    private void Record(string name, JsonElement payload)
+    {
+        _events.Enqueue((name, payload.Clone()));
+        _arrived.Release();
+    }
+}
