@@ -1,3 +1,4 @@
+using System.Reflection;
 using Hub.Server.Auth;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -17,10 +18,12 @@ public sealed class HubGuardFilter(IOptions<RealtimeOptions> options) : IHubFilt
         ArgumentNullException.ThrowIfNull(invocationContext);
         ArgumentNullException.ThrowIfNull(next);
         UseWorkspace(invocationContext.Context, invocationContext.ServiceProvider);
+        // HubMethodName is the C# name; clients know the wire name (message.send…).
+        var name = invocationContext.HubMethod.GetCustomAttribute<HubMethodNameAttribute>()?.Name ?? invocationContext.HubMethodName;
         var throttle = (ConnectionThrottle)invocationContext.Context.Items[ThrottleKey]!;
-        if (!throttle.TryTake(invocationContext.HubMethodName))
+        if (!throttle.TryTake(name))
         {
-            throw new HubException($"rate_limited: too many {invocationContext.HubMethodName} calls on this connection; slow down.");
+            throw new HubException($"rate_limited: too many {name} calls on this connection; slow down.");
         }
 
         try

@@ -23,6 +23,7 @@ public sealed class LiveHubApp : HubApp
         Settings["Realtime:MessageBurst"] = "40";
         Settings["Realtime:SignalsPerSecond"] = "200";
         Settings["Realtime:SignalBurst"] = "400";
+        Settings["Realtime:MaxReplay"] = "50";
     }
 
     /// <summary>An agent connection with the member JWT of <paramref name="member"/>.</summary>

@@ -61,7 +61,7 @@ public sealed class RealtimeClient : IAsyncDisposable
             : builder.AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         if (autoReconnect)
         {
-            builder = builder.WithAutomaticReconnect([TimeSpan.Zero, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1)]);
+            builder = builder.WithAutomaticReconnect([TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)]);
         }
 
         client = new RealtimeClient(builder.Build());

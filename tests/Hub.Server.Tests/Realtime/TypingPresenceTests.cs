@@ -1,0 +1,96 @@
+using Hub.Core.Realtime;
+using Hub.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Hub.Server.Tests.Realtime;
+
+[Collection(LiveHubCollection.Name)]
+public sealed class TypingPresenceTests(LiveHubApp app)
+{
+    [Fact]
+    public async Task Typing_is_debounced_and_expires_without_a_refresh()
+    {
+        var admin = await app.SignedInAsync();
+        await using var agent = await app.ConnectAgentAsync(admin);
+        var userId = $"typist-{Guid.NewGuid():N}";
+        await using var user = await app.ConnectUserAsync(admin, userId);
+        var conversation = (await user.Connection.InvokeAsync<SendMessageResult>(RealtimeEventNames.MessageSend, new SendMessageRequest(null, "hi"))).ConversationId;
+
+        // Three quick starts within the debounce window: agents hear "typing" once.
+        for (var i = 0; i < 3; i++)
+        {
+            await user.Connection.InvokeAsync(RealtimeEventNames.TypingStart, new ConversationRef(conversation));
+        }
+
+        bool Mine(System.Text.Json.JsonElement e, bool typing) =>
+            e.Str("conversationId") == conversation.ToString() && e.Str("userId") == userId && e.GetProperty("isTyping").GetBoolean() == typing;
+        await agent.WaitForAsync(RealtimeEventNames.TypingIndicator, e => Mine(e, true));
+        await Task.Delay(200);
+        Assert.Equal(1, agent.Count(RealtimeEventNames.TypingIndicator, e => Mine(e, true)));
+
+        // No refresh: the server turns it off by itself after the timeout (1 s in this fixture).
+        var off = await agent.WaitForAsync(RealtimeEventNames.TypingIndicator, e => Mine(e, false), TimeSpan.FromSeconds(5));
+        Assert.False(off.GetProperty("isTyping").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Typing_stop_is_heard_at_once_and_agents_typing_reaches_the_user()
+    {
+        var admin = await app.SignedInAsync();
+        await using var agent = await app.ConnectAgentAsync(admin);
+        await using var user = await app.ConnectUserAsync(admin, $"typist-{Guid.NewGuid():N}");
+        var conversation = (await user.Connection.InvokeAsync<SendMessageResult>(RealtimeEventNames.MessageSend, new SendMessageRequest(null, "hi"))).ConversationId;
+
+        await agent.Connection.InvokeAsync(RealtimeEventNames.TypingStart, new ConversationRef(conversation));
+        await user.WaitForAsync(RealtimeEventNames.TypingIndicator, e => e.GetProperty("isTyping").GetBoolean());
+        await agent.Connection.InvokeAsync(RealtimeEventNames.TypingStop, new ConversationRef(conversation));
+        var stopped = await user.WaitForAsync(RealtimeEventNames.TypingIndicator, e => !e.GetProperty("isTyping").GetBoolean(), TimeSpan.FromMilliseconds(900));
+        Assert.Equal(conversation.ToString(), stopped.Str("conversationId"));
+    }
+
+    [Fact]
+    public async Task A_user_with_two_devices_stays_online_until_the_last_one_leaves()
+    {
+        var admin = await app.SignedInAsync();
+        await using var agent = await app.ConnectAgentAsync(admin);
+        var userId = $"multi-{Guid.NewGuid():N}";
+        var phone = await app.ConnectUserAsync(admin, userId);
+        var laptop = await app.ConnectUserAsync(admin, userId);
+        await agent.WaitForAsync(RealtimeEventNames.PresenceChanged, e => e.Str("userId") == userId && e.Str("status") == "online");
+        Assert.Equal(1, agent.Count(RealtimeEventNames.PresenceChanged, e => e.Str("userId") == userId && e.Str("status") == "online"));
+
+        // One device away, the other online: still online. Both away: away.
+        await phone.Connection.InvokeAsync<PresenceStatus>(RealtimeEventNames.PresenceUpdate, new PresenceUpdate(PresenceStatus.Away));
+        await agent.AssertNoneAsync(RealtimeEventNames.PresenceChanged, e => e.Str("userId") == userId && e.Str("status") == "away", TimeSpan.FromMilliseconds(300));
+        var status = await laptop.Connection.InvokeAsync<PresenceStatus>(RealtimeEventNames.PresenceUpdate, new PresenceUpdate(PresenceStatus.Away));
+        Assert.Equal(PresenceStatus.Away, status);
+        await agent.WaitForAsync(RealtimeEventNames.PresenceChanged, e => e.Str("userId") == userId && e.Str("status") == "away");
+
+        await phone.DisposeAsync();
+        await agent.AssertNoneAsync(RealtimeEventNames.PresenceChanged, e => e.Str("userId") == userId && e.Str("status") == "offline", TimeSpan.FromMilliseconds(300));
+        await laptop.DisposeAsync();
+        await agent.WaitForAsync(RealtimeEventNames.PresenceChanged, e => e.Str("userId") == userId && e.Str("status") == "offline");
+    }
+
+    [Fact]
+    public async Task Agents_see_who_else_is_viewing_a_conversation()
+    {
+        var admin = await app.SignedInAsync();
+        var colleague = await app.NewMemberAsync(admin, "agent");
+        await using var first = await app.ConnectAgentAsync(admin);
+        await using var second = await app.ConnectAgentAsync(colleague);
+        await using var user = await app.ConnectUserAsync(admin, $"viewed-{Guid.NewGuid():N}");
+        var conversation = (await user.Connection.InvokeAsync<SendMessageResult>(RealtimeEventNames.MessageSend, new SendMessageRequest(null, "hi"))).ConversationId;
+
+        await first.Connection.InvokeAsync<IReadOnlyList<Viewer>>(RealtimeEventNames.ConversationView, new ConversationRef(conversation));
+        var viewers = await second.Connection.InvokeAsync<IReadOnlyList<Viewer>>(RealtimeEventNames.ConversationView, new ConversationRef(conversation));
+        Assert.Equal(2, viewers.Count);
+        await first.WaitForAsync(RealtimeEventNames.ConversationViewers, e => e.GetProperty("viewers").GetArrayLength() == 2);
+
+        // Closing the tab counts as leaving.
+        await second.DisposeAsync();
+        var after = await first.WaitForAsync(RealtimeEventNames.ConversationViewers,
+            e => e.Str("conversationId") == conversation.ToString() && e.GetProperty("viewers").GetArrayLength() == 1);
+        Assert.Equal("Admin", after.GetProperty("viewers")[0].Str("name"));
+    }
+}
