@@ -43,6 +43,7 @@ public abstract class HubDbContext(DbContextOptions options, IWorkspaceContext w
     public DbSet<Decision> Decisions => Set<Decision>();
     public DbSet<StoredEvent> StoredEvents => Set<StoredEvent>();
     public DbSet<StreamHead> StreamHeads => Set<StreamHead>();
+    public DbSet<ChannelState> ChannelStates => Set<ChannelState>();
 
     /// <summary>Cookie and antiforgery keys, shared by every node that uses this database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -19,7 +19,7 @@ public sealed class Message : IWorkspaceOwned
 
     public MessageDirection Direction { get; set; }
 
-    public MessageStatus Status { get; set; } = MessageStatus.Pending;
+    public MessageStatus Status { get; set; } = MessageStatus.Queued;
 
     public SenderType SenderType { get; set; }
 
@@ -71,17 +71,41 @@ public enum MessageDirection
     Note,
 }
 
-/// <summary>One status model for every message Hub carries.</summary>
+/// <summary>
+/// One status model for every message Hub carries. Outbound: queued → sending → sent → delivered → read,
+/// or failed / bounced. Inbound messages are received (then read by an agent).
+/// </summary>
 public enum MessageStatus
 {
-    Pending,
     Queued,
+    Sending,
     Sent,
     Delivered,
     Read,
     Failed,
     Bounced,
     Received,
+}
+
+/// <summary>Status moves forward only: a late "sent" callback never undoes "delivered".</summary>
+public static class MessageStatusRules
+{
+    public static int Rank(MessageStatus status) => status switch
+    {
+        MessageStatus.Queued => 0,
+        MessageStatus.Sending => 1,
+        MessageStatus.Sent => 2,
+        MessageStatus.Received => 2,
+        MessageStatus.Delivered => 3,
+        MessageStatus.Read => 4,
+        // Failures end a message from any earlier state, but a read message was evidently delivered.
+        MessageStatus.Failed => 3,
+        MessageStatus.Bounced => 3,
+        _ => 0,
+    };
+
+    public static bool CanMove(MessageStatus from, MessageStatus to) =>
+        from != to && Rank(to) >= Rank(from) && from is not (MessageStatus.Failed or MessageStatus.Bounced or MessageStatus.Read);
 }
 
 /// <summary>Who wrote a message.</summary>

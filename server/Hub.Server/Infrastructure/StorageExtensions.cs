@@ -28,6 +28,7 @@ public static class StorageExtensions
 
         var sqlite = new SqliteConnectionStringBuilder { DataSource = sqlitePath, Pooling = true, DefaultTimeout = 30 }.ToString();
         builder.Services.AddHubData(postgres, sqlite);
+        builder.Services.AddScoped<Hub.Core.Channels.IChannelStateStore, Hub.Data.Channels.ChannelStateStore>();
         // Keys live in the database, so cookies signed by one node are read by every other.
         builder.Services.AddDataProtection().SetApplicationName("Hub").PersistKeysToDbContext<HubDbContext>();
 

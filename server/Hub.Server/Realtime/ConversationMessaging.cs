@@ -90,7 +90,7 @@ public sealed class ConversationMessaging(HubDbContext db, EventStreamStore stre
             ConversationId = conversation.Id,
             ChannelType = conversation.ChannelType,
             Direction = MessageDirection.Outbound,
-            Status = live ? MessageStatus.Sent : MessageStatus.Pending,
+            Status = live ? MessageStatus.Sent : MessageStatus.Queued,
             SenderType = SenderType.Member,
             SenderId = memberId.ToString(),
             Text = content,

@@ -265,6 +265,28 @@ namespace Hub.Data.Postgres.Migrations
                     b.ToTable("channels", (string)null);
                 });
 
+            modelBuilder.Entity("Hub.Core.Channels.ChannelState", b =>
+                {
+                    b.Property<Guid>("ChannelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.HasKey("ChannelId", "Key");
+
+                    b.ToTable("channel_state", (string)null);
+                });
+
             modelBuilder.Entity("Hub.Core.Contacts.Contact", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1152,6 +1174,15 @@ namespace Hub.Data.Postgres.Migrations
                     b.HasOne("Hub.Core.Workspaces.Workspace", null)
                         .WithMany()
                         .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Hub.Core.Channels.ChannelState", b =>
+                {
+                    b.HasOne("Hub.Core.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

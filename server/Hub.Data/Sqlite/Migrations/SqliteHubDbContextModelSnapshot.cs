@@ -259,6 +259,28 @@ namespace Hub.Data.Sqlite.Migrations
                     b.ToTable("channels", (string)null);
                 });
 
+            modelBuilder.Entity("Hub.Core.Channels.ChannelState", b =>
+                {
+                    b.Property<Guid>("ChannelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ChannelId", "Key");
+
+                    b.ToTable("channel_state", (string)null);
+                });
+
             modelBuilder.Entity("Hub.Core.Contacts.Contact", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1138,6 +1160,15 @@ namespace Hub.Data.Sqlite.Migrations
                     b.HasOne("Hub.Core.Workspaces.Workspace", null)
                         .WithMany()
                         .HasForeignKey("WorkspaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Hub.Core.Channels.ChannelState", b =>
+                {
+                    b.HasOne("Hub.Core.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
