@@ -1,15 +1,21 @@
+using System.Text.Json.Serialization;
+
 namespace Hub.Core.Intelligence;
 
-/// <summary>The polarity of a message as an agent would read it.</summary>
+/// <summary>The polarity of a message as an agent would read it; JSON writes it as <c>negative</c>, <c>neutral</c>, <c>positive</c>.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SentimentLabel>))]
 public enum SentimentLabel
 {
     /// <summary>Unhappy, angry or disappointed.</summary>
+    [JsonStringEnumMemberName("negative")]
     Negative = -1,
 
     /// <summary>Neither clearly happy nor clearly unhappy: the score fell inside the neutral band.</summary>
+    [JsonStringEnumMemberName("neutral")]
     Neutral = 0,
 
     /// <summary>Happy, thankful or satisfied.</summary>
+    [JsonStringEnumMemberName("positive")]
     Positive = 1,
 }
 
@@ -27,6 +33,7 @@ public sealed record SentimentResult(double Score, SentimentLabel Label, double 
     public static SentimentResult Empty { get; } = new(0, SentimentLabel.Neutral, 0);
 
     /// <summary>The label as stored on a message and sent to clients: <c>negative</c>, <c>neutral</c> or <c>positive</c>.</summary>
+    [JsonIgnore]
     public string LabelName => Label switch
     {
         SentimentLabel.Negative => "negative",

@@ -17,8 +17,9 @@ public static class IntelligenceCli
     private const string Usage = """
         Hub.Intelligence — train and evaluate Hub's classifiers
 
-          train sentiment [--data DIR] [--out DIR] [--seed N] [--test-fraction F] [--neutral-band B]
-              DIR defaults to .data/sentiment (run scripts/fetch-sentiment-data.sh first).
+          train sentiment [--data DIR] [--support CSV] [--out DIR] [--seed N] [--test-fraction F] [--neutral-band B]
+              DIR defaults to .data/sentiment (run scripts/fetch-sentiment-data.sh first); CSV (text,label with
+              negative/neutral/positive) defaults to Hub's own Sentiment/support-sentiment.csv.
           train intent [--data CSV] [--out DIR] [--name NAME] [--seed N] [--test-fraction F] [--unknown-threshold T]
               CSV is any text,label file; defaults to ../shared/data/banking77/train.csv (Banking77).
           evaluate --model FILE --data FILE [--kind sentiment|intent] [--report BASEPATH]
@@ -55,9 +56,11 @@ public static class IntelligenceCli
         var modelPath = Path.Combine(OutDir(o), "sentiment.zip");
         var afinn = AfinnBaseline.TryLoad(dataDir);
         var rows = SentimentCorpus.Load(dataDir);
+        var support = SentimentCorpus.LoadSupport(o.Get("support", "") is { Length: > 0 } sp ? Path.GetFullPath(sp) : null);
         var report = Training.Sentiment(
             rows, o.Int("seed", 42), o.Double("test-fraction", 0.2), modelPath, o.Double("neutral-band", defaults.NeutralBand), afinn,
-            $"UCI Sentiment Labelled Sentences (sentiment@5.0.2 fixtures), {rows.Count} unique sentences");
+            $"UCI Sentiment Labelled Sentences (sentiment@5.0.2 fixtures), {rows.Count} unique sentences, + {support.Count} Hub support messages for training",
+            support);
         if (afinn is not null)
         {
             // The published AFINN numbers are over each whole file, repeats included: recompute them that way.
@@ -103,8 +106,14 @@ public static class IntelligenceCli
                 : dataPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? SentimentCorpus.LoadJson(dataPath)
                 : LabeledTextCsv.Load(dataPath).Select(r => r with { Label = SentimentLabelOf(r.Label) }).ToList();
             var afinn = AfinnBaseline.TryLoad(IntelligencePaths.ResolveData(defaults.SentimentDataPath));
-            report = Evaluator.Sentiment(
-                SentimentClassifier.Load(modelPath, o.Double("neutral-band", defaults.NeutralBand)), rows, afinn, header);
+            var classifier = SentimentClassifier.Load(modelPath, o.Double("neutral-band", defaults.NeutralBand));
+            var neutral = rows.Where(r => r.Label == SentimentCorpus.Neutral).ToList();
+            report = Evaluator.Sentiment(classifier, [.. rows.Except(neutral)], afinn, header);
+            if (neutral.Count > 0)
+            {
+                // Rows labelled three ways: also score negative / neutral / positive as Hub reports them.
+                report = report with { ThreeClassData = dataPath, ThreeClass = Evaluator.SentimentThreeClass(classifier, rows) };
+            }
         }
         else
         {
@@ -140,6 +149,7 @@ public static class IntelligenceCli
     {
         "1" or "positive" or "pos" => SentimentCorpus.Positive,
         "0" or "negative" or "neg" => SentimentCorpus.Negative,
+        "neutral" => SentimentCorpus.Neutral,
         _ => throw new FormatException($"Sentiment label '{label}' is not 0/1 or negative/positive."),
     };
 

@@ -16,6 +16,12 @@ public static class SentimentCorpus
     /// <summary>The label of class 1.</summary>
     public const string Positive = "positive";
 
+    /// <summary>Only in Hub's own support set: a message that is neither (questions, plain requests).</summary>
+    public const string Neutral = "neutral";
+
+    /// <summary>The source name of Hub's own support-message sentiment set.</summary>
+    public const string SupportSource = "support";
+
     /// <summary>The three parts of the corpus, in a fixed order.</summary>
     public static readonly IReadOnlyList<string> Sources = ["amazon", "imdb", "yelp"];
 
@@ -52,6 +58,18 @@ public static class SentimentCorpus
             .Where(i => !string.IsNullOrWhiteSpace(i.Text) && i.Class is 0 or 1)
             .Select(i => new LabeledText(i.Text!.Trim(), i.Class == 1 ? Positive : Negative, source))
             .ToList();
+    }
+
+    /// <summary>
+    /// Hub's own support-message set (<c>Sentiment/support-sentiment.csv</c>, written by the team, labels negative /
+    /// neutral / positive). The review sentences above never say "furious" or "where is my order?"; this set
+    /// teaches the model how support messages sound. Empty when the file is absent.
+    /// </summary>
+    public static IReadOnlyList<LabeledText> LoadSupport(string? path = null)
+    {
+        path ??= Path.Combine(AppContext.BaseDirectory, "Sentiment", "support-sentiment.csv");
+        if (!File.Exists(path)) return [];
+        return LabeledTextCsv.Load(path).Select(r => r with { Label = r.Label.ToLowerInvariant(), Source = SupportSource }).ToList();
     }
 
     private sealed record Item(

@@ -46,6 +46,12 @@ public static class Evaluator
         };
     }
 
+    /// <summary>Negative / neutral / positive as Hub reports them (neutral band applied) against three-way labels.</summary>
+    public static ClassificationMetrics SentimentThreeClass(SentimentClassifier classifier, IReadOnlyList<LabeledText> rows) =>
+        ClassificationMetrics.Compute(
+            rows.Select(r => r.Label).ToArray(),
+            rows.Select(r => classifier.Classify(r.Text).LabelName).ToArray());
+
     /// <summary>
     /// Intents: the best intent against the label, then the unknown threshold's effect on these rows and on
     /// <paramref name="outOfScope"/> messages (which should all come back unknown).

@@ -70,6 +70,12 @@ public sealed record MetricsReport
 
     public NeutralBandReport? NeutralBand { get; init; }
 
+    /// <summary>What <see cref="ThreeClass"/> was measured on.</summary>
+    public string? ThreeClassData { get; init; }
+
+    /// <summary>Sentiment as Hub reports it (negative / neutral / positive, neutral band applied) on rows labelled with all three.</summary>
+    public ClassificationMetrics? ThreeClass { get; init; }
+
     public UnknownThresholdReport? Unknown { get; init; }
 
     public LatencyReport? Latency { get; init; }

@@ -59,6 +59,13 @@ public static class ReportWriter
             s.AppendLine();
         }
 
+        if (r.ThreeClass is { } three)
+        {
+            s.AppendLine(Inv($"Three-way, as Hub reports it (neutral band applied), on {r.ThreeClassData}: accuracy {three.Accuracy:F3}, macro-F1 {three.MacroF1:F3}."));
+            s.AppendLine();
+            AppendConfusion(s, three);
+        }
+
         if (r.Unknown is { } u)
         {
             s.AppendLine(Inv($"Unknown threshold {u.Threshold:F2}: {u.AnsweredFraction:P1} of held-out rows get an intent, accuracy on those {u.AnsweredAccuracy:F3} (overall, counting unknown as wrong: {u.AccuracyWithUnknownAsWrong:F3}); out-of-scope messages answered unknown: {Num(u.OutOfScopeUnknownRate)} of {u.OutOfScopeCount}."));

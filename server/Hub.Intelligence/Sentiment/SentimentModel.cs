@@ -28,14 +28,14 @@ public sealed class SentimentPrediction
 /// <summary>Training of the binary sentiment model: text features into an L2-regularised logistic regression.</summary>
 public static class SentimentModel
 {
-    /// <summary>Trains on <paramref name="rows"/> (labels <c>positive</c>/<c>negative</c>). Single-threaded, so seeded runs repeat exactly.</summary>
+    /// <summary>Trains on <paramref name="rows"/> (labels <c>positive</c>, <c>negative</c>, <c>neutral</c>). Single-threaded, so seeded runs repeat exactly.</summary>
     public static ITransformer Train(MLContext ml, IEnumerable<LabeledText> rows)
     {
-        var data = ml.Data.LoadFromEnumerable(rows.Select(r => new SentimentTrainingRow
-        {
-            Text = TextFeatures.Prepare(r.Text),
-            Label = r.Label == SentimentCorpus.Positive,
-        }).ToList());
+        // A neutral row is learned once as positive and once as negative: the loss of that pair is smallest at
+        // p = 0.5, so plain questions and requests are pulled to a score near 0, into the neutral band.
+        var data = ml.Data.LoadFromEnumerable(rows.SelectMany(r => r.Label == SentimentCorpus.Neutral
+            ? new[] { Row(r.Text, true), Row(r.Text, false) }
+            : [Row(r.Text, r.Label == SentimentCorpus.Positive)]).ToList());
 
         var pipeline = TextFeatures.Featurize(ml, "Features", nameof(SentimentTrainingRow.Text), useCharGrams: true)
             .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
@@ -48,6 +48,9 @@ public static class SentimentModel
             }));
         return pipeline.Fit(data);
     }
+
+    private static SentimentTrainingRow Row(string text, bool positive) =>
+        new() { Text = TextFeatures.Prepare(text), Label = positive };
 
     /// <summary>Saves the model with an input schema of just <c>Text</c>.</summary>
     public static void Save(MLContext ml, ITransformer model, string path)

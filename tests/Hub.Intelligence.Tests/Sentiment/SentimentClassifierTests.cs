@@ -12,6 +12,8 @@ public sealed class SentimentClassifierTests
     [InlineData("This is the worst service I have ever had. I am furious, nothing works and nobody answers!")]
     [InlineData("Terrible. The product broke after two days and your support is useless.")]
     [InlineData("I'm very disappointed, this is a waste of money and a complete waste of my time.")]
+    [InlineData("I am furious that my delivery is late again")]
+    [InlineData("I'm really angry, you charged me three times")]
     public void Clearly_angry_message_is_negative(string text)
     {
         var result = TestData.CommittedSentiment.Classify(text);
@@ -26,6 +28,7 @@ public sealed class SentimentClassifierTests
     [InlineData("Thank you so much, you were really helpful and the problem is fixed. Great service!")]
     [InlineData("Excellent support, I love it. Thanks a lot!")]
     [InlineData("Wonderful experience, the team was friendly and fast.")]
+    [InlineData("Thanks, that fixed it. Really appreciate your help")]
     public void Thankful_message_is_positive(string text)
     {
         var result = TestData.CommittedSentiment.Classify(text);
@@ -33,6 +36,25 @@ public sealed class SentimentClassifierTests
         Assert.Equal(SentimentLabel.Positive, result.Label);
         Assert.InRange(result.Score, 0.3, 1.0);
         Assert.InRange(result.Confidence, 0.65, 1.0);
+    }
+
+    [Theory]
+    [InlineData("What are your prices?")]
+    [InlineData("I lost my card")]
+    public void Plain_question_falls_in_the_neutral_band(string text)
+    {
+        var result = TestData.CommittedSentiment.Classify(text);
+
+        Assert.Equal(SentimentLabel.Neutral, result.Label);
+        Assert.InRange(Math.Abs(result.Score), 0, TestData.CommittedSentiment.NeutralBand);
+    }
+
+    [Fact]
+    public void Label_is_written_to_JSON_as_a_lowercase_word()
+    {
+        var json = JsonSerializer.Serialize(new SentimentResult(-0.8, SentimentLabel.Negative, 0.9));
+
+        Assert.Contains("\"Label\":\"negative\"", json);
     }
 
     [Theory]
