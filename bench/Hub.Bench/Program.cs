@@ -1,4 +1,86 @@
+using System.Globalization;
+
+namespace Hub.Bench;
+
 // Hub.Bench: side-by-side benchmarks against peers run in the same session (see bench/README.md).
-// Scenarios are added by the benchmark work; with no arguments this lists them.
-Console.WriteLine("Hub.Bench — scenarios: (none yet)");
-return 0;
+// (A class of its own rather than top-level statements: Hub.Server's Program is the host it starts.)
+internal static class BenchMain
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help")
+        {
+            Console.WriteLine("""
+                Hub.Bench — scenarios:
+                  fanout [--clients 1000] [--seconds 10] [--rate 50] [--targets ws,socketio,hub,hub-msgpack] [--peers DIR] [--markdown FILE]
+                      Broadcast fan-out to N WebSocket clients: Hub's /hubs/client vs the npm ws server and socket.io 4.
+                      Needs Node and `npm ci` in bench/peers (bench/run-fanout.sh does both).
+                """);
+            return args.Length == 0 ? 0 : 0;
+        }
+
+        switch (args[0])
+        {
+            case "fanout":
+                var clients = Int(args, "--clients", 1000);
+                var seconds = Int(args, "--seconds", 10);
+                var rate = Int(args, "--rate", 50);
+                if (clients is < 1 or > 20_000 || seconds is < 1 or > 60 || rate is < 1 or > 10_000)
+                {
+                    Console.Error.WriteLine("--clients 1..20000, --seconds 1..60, --rate 1..10000");
+                    return 2;
+                }
+
+                var targets = (Str(args, "--targets") ?? "ws,socketio,hub,hub-msgpack").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                if (targets.FirstOrDefault(t => !Fanout.AllTargets.Contains(t)) is { } unknown)
+                {
+                    Console.Error.WriteLine($"unknown target {unknown}; known: {string.Join(", ", Fanout.AllTargets)}");
+                    return 2;
+                }
+
+                var peers = Str(args, "--peers") ?? FindPeers();
+                if (!Directory.Exists(Path.Combine(peers, "node_modules")))
+                {
+                    Console.Error.WriteLine($"{peers}/node_modules is missing: run `npm ci` there (or bench/run-fanout.sh).");
+                    return 2;
+                }
+
+                return await Fanout.RunAsync(new Fanout.Options(clients, seconds, rate, targets, peers, Str(args, "--markdown")));
+            default:
+                Console.Error.WriteLine($"unknown scenario {args[0]} (try --help)");
+                return 2;
+        }
+    }
+
+    private static string? Str(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static int Int(string[] args, string name, int fallback) =>
+        Str(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+    /// <summary>bench/peers, found from the working directory or from where this assembly was built.</summary>
+    private static string FindPeers()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "bench", "peers");
+                if (File.Exists(Path.Combine(candidate, "clients.js")))
+                {
+                    return candidate;
+                }
+
+                if (dir.Name == "bench" && File.Exists(Path.Combine(dir.FullName, "peers", "clients.js")))
+                {
+                    return Path.Combine(dir.FullName, "peers");
+                }
+            }
+        }
+
+        return Path.Combine(Directory.GetCurrentDirectory(), "bench", "peers");
+    }
+}
