@@ -20,8 +20,9 @@ public static class IntelligenceCli
           train sentiment [--data DIR] [--support CSV] [--out DIR] [--seed N] [--test-fraction F] [--neutral-band B]
               DIR defaults to .data/sentiment (run scripts/fetch-sentiment-data.sh first); CSV (text,label with
               negative/neutral/positive) defaults to Hub's own Sentiment/support-sentiment.csv.
-          train intent [--data CSV] [--out DIR] [--name NAME] [--seed N] [--test-fraction F] [--unknown-threshold T]
-              CSV is any text,label file; defaults to ../shared/data/banking77/train.csv (Banking77).
+          train intent [--data CSV] [--test CSV] [--out DIR] [--name NAME] [--seed N] [--test-fraction F] [--unknown-threshold T]
+              CSV is any text,label file; defaults to ../shared/data/banking77/train.csv (Banking77). With --test the
+              held-out rows are that file (a fixed split, e.g. Intents/SupportTaxonomy/test.csv), else a seeded split.
           evaluate --model FILE --data FILE [--kind sentiment|intent] [--report BASEPATH]
                    [--neutral-band B] [--unknown-threshold T]
               FILE: a text,label CSV, a sentiment JSON file ([{"text","class"}]) or the sentiment data folder.
@@ -84,9 +85,13 @@ public static class IntelligenceCli
         if (!File.Exists(csv)) return Fail($"No intent data at {csv} (Banking77 is expected at ../shared/data/banking77/train.csv).");
         var rows = LabeledTextCsv.Load(csv);
         var modelPath = Path.Combine(OutDir(o), o.Get("name", "intent") + ".zip");
-        var report = Training.Intent(
-            rows, o.Int("seed", 42), o.Double("test-fraction", 0.2), modelPath, o.Double("unknown-threshold", defaults.UnknownThreshold),
-            Training.LoadOutOfScope(), $"{Path.GetFileName(csv)}: {rows.Count} rows, {rows.Select(r => r.Label).Distinct().Count()} intents");
+        var threshold = o.Double("unknown-threshold", defaults.UnknownThreshold);
+        var description = $"{Path.GetFileName(csv)}: {rows.Count} rows, {rows.Select(r => r.Label).Distinct().Count()} intents";
+        var testFile = o.Get("test", "");
+        var report = testFile.Length > 0
+            ? Training.Intent(rows, LabeledTextCsv.Load(Path.GetFullPath(testFile)), o.Int("seed", 42), null, modelPath, threshold,
+                Training.LoadOutOfScope(), description + $"; fixed test set {Path.GetFileName(testFile)}")
+            : Training.Intent(rows, o.Int("seed", 42), o.Double("test-fraction", 0.2), modelPath, threshold, Training.LoadOutOfScope(), description);
         return Publish(report, Path.ChangeExtension(modelPath, null) + "-metrics");
     }
 

@@ -29,7 +29,8 @@ public static class ReportWriter
         s.AppendLine();
         s.AppendLine(Inv($"- model: `{r.Model}`"));
         s.AppendLine(Inv($"- data: {r.Data}"));
-        if (r.Seed is not null) s.AppendLine(Inv($"- split: seed {r.Seed}, {r.TestFraction:P0} held out, stratified"));
+        if (r.TestFraction is not null) s.AppendLine(Inv($"- split: seed {r.Seed}, {r.TestFraction:P0} held out, stratified"));
+        else if (r.Seed is not null) s.AppendLine(Inv($"- split: fixed test file; training seed {r.Seed}"));
         s.AppendLine(Inv($"- rows: {r.TrainCount} train, {r.TestCount} held out"));
         s.AppendLine();
         s.AppendLine("| | accuracy | macro-F1 |");

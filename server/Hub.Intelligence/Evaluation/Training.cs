@@ -46,6 +46,14 @@ public static class Training
         IReadOnlyList<string> outOfScope, string dataDescription)
     {
         var (train, test) = DataSplit.Stratified(rows, testFraction, seed);
+        return Intent(train, test, seed, testFraction, modelPath, unknownThreshold, outOfScope, dataDescription);
+    }
+
+    /// <summary>Trains an intent model on <paramref name="train"/> and evaluates it on a fixed <paramref name="test"/> set.</summary>
+    public static MetricsReport Intent(
+        IReadOnlyList<LabeledText> train, IReadOnlyList<LabeledText> test, int seed, double? testFraction, string modelPath,
+        double unknownThreshold, IReadOnlyList<string> outOfScope, string dataDescription)
+    {
         var ml = new MLContext(seed);
         IntentModel.Save(ml, IntentModel.Train(ml, train), modelPath);
         var classifier = IntentClassifier.Load(modelPath, unknownThreshold);
