@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using Hub.Core.Campaigns;
 using Hub.Core.Channels;
 using Hub.Core.Contacts;
+using Hub.Core.Delivery;
 using Hub.Core.Inbox;
 using Hub.Core.Members;
 using Hub.Core.Notifications;
@@ -44,6 +45,10 @@ public abstract class HubDbContext(DbContextOptions options, IWorkspaceContext w
     public DbSet<StoredEvent> StoredEvents => Set<StoredEvent>();
     public DbSet<StreamHead> StreamHeads => Set<StreamHead>();
     public DbSet<ChannelState> ChannelStates => Set<ChannelState>();
+    public DbSet<OutboxEntry> Outbox => Set<OutboxEntry>();
+    public DbSet<CannedResponse> CannedResponses => Set<CannedResponse>();
+    public DbSet<SlaPolicy> SlaPolicies => Set<SlaPolicy>();
+    public DbSet<Suppression> Suppressions => Set<Suppression>();
 
     /// <summary>Cookie and antiforgery keys, shared by every node that uses this database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -1,13 +1,17 @@
 using Hub.Server.Api.ApiKeys;
 using Hub.Server.Api.Auth;
+using Hub.Server.Api.CannedResponses;
 using Hub.Server.Api.Channels;
 using Hub.Server.Api.ClientTokens;
 using Hub.Server.Api.Contacts;
+using Hub.Server.Api.Conversations;
 using Hub.Server.Api.Members;
 using Hub.Server.Api.Notifications;
 using Hub.Server.Api.Workspaces;
 using Hub.Server.Auth;
+using Hub.Server.Delivery;
 using Hub.Server.Health;
+using Hub.Server.Inbox;
 using Hub.Server.Infrastructure;
 using Hub.Server.Realtime;
 
@@ -18,6 +22,8 @@ builder.AddHubStorage();
 builder.AddHubAuth();
 builder.AddHubApi();
 builder.AddHubRealtime();
+builder.AddInbox();
+builder.AddDelivery();
 
 var app = builder.Build();
 
@@ -35,6 +41,9 @@ app.MapMembersApi();
 app.MapApiKeysApi();
 app.MapContactsApi();
 app.MapChannelsApi();
+app.MapConversationsApi();
+app.MapMessagesApi();
+app.MapCannedResponsesApi();
 app.MapClientTokensApi();
 app.MapNotificationsApi();
 app.MapHubRealtime();

@@ -41,6 +41,18 @@ public sealed class Conversation : IWorkspaceOwned
 
     public DateTimeOffset? SnoozedUntil { get; set; }
 
+    /// <summary>SLA deadlines, set from the workspace's policy for the conversation's priority.</summary>
+    public DateTimeOffset? FirstResponseDueAt { get; set; }
+
+    public DateTimeOffset? ResolutionDueAt { get; set; }
+
+    public DateTimeOffset? SlaWarnedAt { get; set; }
+
+    public DateTimeOffset? SlaBreachedAt { get; set; }
+
+    /// <summary>Messages from the contact no agent has read yet.</summary>
+    public int UnreadCount { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

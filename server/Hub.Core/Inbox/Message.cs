@@ -32,6 +32,14 @@ public sealed class Message : IWorkspaceOwned
 
     public List<Attachment> Attachments { get; set; } = [];
 
+    /// <summary>Members @mentioned in a private note.</summary>
+    public List<Guid> Mentions { get; set; } = [];
+
+    /// <summary>The address the message came from or goes to on its channel.</summary>
+    public string? Address { get; set; }
+
+    public string? Subject { get; set; }
+
     /// <summary>Sentiment score in [-1, 1], filled by the classifier.</summary>
     public double? SentimentScore { get; set; }
 

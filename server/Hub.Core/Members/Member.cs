@@ -20,5 +20,11 @@ public sealed class Member : IdentityUser<Guid>, IWorkspaceOwned
     /// <summary>How many open conversations auto-assignment may give this agent at once (0 = no limit).</summary>
     public int ConversationCapacity { get; set; }
 
+    /// <summary>The team whose conversations auto-assignment gives this agent (e.g. <c>billing</c>).</summary>
+    public string? Team { get; set; }
+
+    /// <summary>When auto-assignment last gave this agent a conversation: round-robin picks the longest-waiting.</summary>
+    public DateTimeOffset? LastAssignedAt { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -51,6 +51,9 @@ public sealed record ConversationPayload(
         c.MessageCount, c.LastMessageAt, c.UpdatedAt);
 }
 
+/// <summary><c>inbox.sla.warning</c> / <c>inbox.sla.breach</c>: a conversation nears or passed a target (<c>first_response</c> or <c>resolution</c>).</summary>
+public sealed record SlaAlert(Guid ConversationId, string Target, DateTimeOffset DueAt, Guid? AssigneeId);
+
 /// <summary><c>typing.indicator</c>: someone started or stopped typing in a conversation.</summary>
 public sealed record TypingIndicator(Guid ConversationId, string UserId, bool IsTyping);
 

@@ -11,6 +11,8 @@ public static class RealtimeEventNames
     public const string MessageUpdated = "message.updated";
     public const string ConversationUpdated = "conversation.updated";
     public const string NotificationPush = "notification.push";
+    public const string SlaWarning = "inbox.sla.warning";
+    public const string SlaBreach = "inbox.sla.breach";
 
     // Server → client, ephemeral (never stored).
     public const string TypingIndicator = "typing.indicator";

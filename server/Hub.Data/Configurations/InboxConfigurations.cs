@@ -34,6 +34,8 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
         builder.HasIndex(c => new { c.WorkspaceId, c.AssigneeId, c.Status });
         builder.HasIndex(c => new { c.WorkspaceId, c.ContactId });
         builder.HasIndex(c => new { c.WorkspaceId, c.ChannelType, c.ThreadKey });
+        builder.HasIndex(c => new { c.Status, c.FirstResponseDueAt });
+        builder.HasIndex(c => new { c.Status, c.ResolutionDueAt });
         builder.HasOne<Contact>().WithMany().HasForeignKey(c => c.ContactId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Channel>().WithMany().HasForeignKey(c => c.ChannelId).OnDelete(DeleteBehavior.SetNull);
         builder.HasOne<Member>().WithMany().HasForeignKey(c => c.AssigneeId).OnDelete(DeleteBehavior.SetNull);
@@ -52,6 +54,8 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         builder.Property(m => m.IdempotencyKey).HasMaxLength(200);
         builder.Property(m => m.Attachments).HasJsonConversion();
         builder.Property(m => m.Metadata).HasJsonConversion();
+        builder.Property(m => m.Address).HasMaxLength(320);
+        builder.Property(m => m.Subject).HasMaxLength(998);
         builder.HasIndex(m => new { m.ConversationId, m.CreatedAt });
         builder.HasIndex(m => new { m.WorkspaceId, m.ExternalId });
         builder.HasIndex(m => new { m.WorkspaceId, m.IdempotencyKey }).IsUnique().HasFilter("\"IdempotencyKey\" IS NOT NULL");

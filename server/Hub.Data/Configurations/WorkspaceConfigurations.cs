@@ -39,6 +39,7 @@ internal sealed class MemberConfiguration : IEntityTypeConfiguration<Member>
     public void Configure(EntityTypeBuilder<Member> builder)
     {
         builder.Property(m => m.DisplayName).HasMaxLength(200);
+        builder.Property(m => m.Team).HasMaxLength(100);
         builder.HasIndex(m => m.WorkspaceId);
         builder.HasOne<Workspace>().WithMany().HasForeignKey(m => m.WorkspaceId);
     }

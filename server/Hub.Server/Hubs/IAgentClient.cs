@@ -19,6 +19,12 @@ public interface IAgentClient
     [HubMethodName(RealtimeEventNames.ConversationUpdated)]
     Task ConversationUpdated(StreamEvent<ConversationPayload> e);
 
+    [HubMethodName(RealtimeEventNames.SlaWarning)]
+    Task SlaWarning(StreamEvent<SlaAlert> e);
+
+    [HubMethodName(RealtimeEventNames.SlaBreach)]
+    Task SlaBreach(StreamEvent<SlaAlert> e);
+
     [HubMethodName(RealtimeEventNames.TypingIndicator)]
     Task TypingIndicator(TypingIndicator e);
 

@@ -19,6 +19,9 @@ public sealed class RealtimeDispatcher(IHubContext<AgentHub, IAgentClient> agent
     public Task ConversationAsync(StreamEvent<ConversationPayload> e) =>
         IsUserStream(e.Stream) ? users.Clients.Group(e.Stream).ConversationUpdated(e) : agents.Clients.Group(e.Stream).ConversationUpdated(e);
 
+    public Task SlaAsync(StreamEvent<SlaAlert> e) =>
+        e.Event == RealtimeEventNames.SlaBreach ? agents.Clients.Group(e.Stream).SlaBreach(e) : agents.Clients.Group(e.Stream).SlaWarning(e);
+
     public Task NotificationAsync(StreamEvent<PushNotificationMessage> e) => users.Clients.Group(e.Stream).NotificationPush(e);
 
     /// <summary>Typing is never stored: agents of the workspace, and the conversation's contact, hear it live.</summary>

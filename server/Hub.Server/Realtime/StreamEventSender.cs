@@ -16,6 +16,8 @@ public static class StreamEventSender
         RealtimeEventNames.MessageReceived => client.MessageReceived(Typed<MessagePayload>(stored)),
         RealtimeEventNames.MessageUpdated => client.MessageUpdated(Typed<MessagePayload>(stored)),
         RealtimeEventNames.ConversationUpdated => client.ConversationUpdated(Typed<ConversationPayload>(stored)),
+        RealtimeEventNames.SlaWarning => client.SlaWarning(Typed<SlaAlert>(stored)),
+        RealtimeEventNames.SlaBreach => client.SlaBreach(Typed<SlaAlert>(stored)),
         _ => Task.CompletedTask,
     };
 

@@ -1,0 +1,197 @@
+using System.Text.Json;
+using Hub.Core.Channels;
+using Hub.Core.Delivery;
+using Hub.Core.Inbox;
+using Hub.Core.Realtime;
+using Hub.Data;
+using Hub.Server.Auth;
+using Hub.Server.Realtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Hub.Server.Delivery;
+
+/// <summary>
+/// Sends one claimed outbox row: records the attempt first (so a crash can't lead to a silent second
+/// send), calls the channel's adapter within its rate limit, then records the outcome: sent, retry later
+/// with backoff and jitter, or dead-lettered with the reason.
+/// </summary>
+public sealed partial class DeliveryProcessor(
+    HubDbContext db,
+    ScopedWorkspaceContext workspace,
+    IEnumerable<IChannelSender> senders,
+    IDeliveryRateLimiter rateLimiter,
+    RealtimeBatch realtime,
+    IOptions<DeliveryOptions> options,
+    TimeProvider clock,
+    ILogger<DeliveryProcessor> logger)
+{
+    public async Task ProcessAsync(OutboxEntry claimed, string worker, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claimed);
+        workspace.Use(claimed.WorkspaceId);
+        var now = clock.GetUtcNow();
+        var leaseEnd = now + options.Value.Lease;
+        var started = await db.Outbox.Where(o => o.Id == claimed.Id && o.LockedBy == worker && o.State == OutboxState.Pending)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.State, OutboxState.Sending)
+                .SetProperty(o => o.Attempts, o => o.Attempts + 1)
+                .SetProperty(o => o.LockedUntil, leaseEnd)
+                .SetProperty(o => o.UpdatedAt, now), cancellationToken);
+        if (started == 0)
+        {
+            return; // the claim expired and another worker has the row
+        }
+
+        var entry = await db.Outbox.FirstAsync(o => o.Id == claimed.Id, cancellationToken);
+        var message = await db.Messages.FirstAsync(m => m.Id == entry.MessageId, cancellationToken);
+        var channel = entry.ChannelId is { } channelId ? await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == channelId, cancellationToken) : null;
+        var sender = channel is null ? null : senders.FirstOrDefault(s => s.Provider == channel.Provider && s.Channels.Contains(entry.Channel));
+        if (channel is null || sender is null)
+        {
+            await FinishAsync(entry, message, SendResult.Permanent(channel is null
+                ? "The message's channel no longer exists."
+                : $"No adapter for provider '{channel.Provider}' on {entry.Channel}."), cancellationToken);
+            return;
+        }
+
+        await SetStatusAsync(message, MessageStatus.Sending, cancellationToken);
+        var envelope = await EnvelopeAsync(message, channel, cancellationToken);
+        if (channel.RateLimitPerSecond > 0)
+        {
+            await rateLimiter.WaitAsync($"channel:{channel.Id:N}", channel.RateLimitPerSecond, cancellationToken);
+        }
+
+        SendResult result;
+        try
+        {
+            result = await sender.SendAsync(envelope, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogAdapterThrew(logger, ex, channel.Provider, message.Id);
+            result = SendResult.Transient($"{ex.GetType().Name}: {ex.Message}");
+        }
+
+        await FinishAsync(entry, message, result, cancellationToken);
+    }
+
+    /// <summary>Dead-letters a row whose worker stopped mid-send: the provider may have it, so it is not sent again by itself.</summary>
+    public async Task SettleInDoubtAsync(OutboxEntry stale, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stale);
+        workspace.Use(stale.WorkspaceId);
+        var now = clock.GetUtcNow();
+        const string reason = "In doubt: the delivery worker stopped while the provider was being called, so the message may or may not have gone out. It was not re-sent automatically to avoid a duplicate; retry it by hand if the recipient did not get it.";
+        var settled = await db.Outbox.Where(o => o.Id == stale.Id && o.State == OutboxState.Sending && o.LockedUntil < now)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.State, OutboxState.Dead).SetProperty(o => o.LastError, reason)
+                .SetProperty(o => o.LockedBy, (string?)null).SetProperty(o => o.UpdatedAt, now), cancellationToken);
+        if (settled == 0)
+        {
+            return;
+        }
+
+        var message = await db.Messages.FirstAsync(m => m.Id == stale.MessageId, cancellationToken);
+        message.FailureReason = reason;
+        await SetStatusAsync(message, MessageStatus.Failed, cancellationToken);
+    }
+
+    private async Task FinishAsync(OutboxEntry entry, Message message, SendResult result, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        entry.UpdatedAt = now;
+        entry.LockedBy = null;
+        entry.LockedUntil = null;
+        switch (result.Outcome)
+        {
+            case SendOutcome.Sent:
+                entry.State = OutboxState.Sent;
+                entry.SentAt = now;
+                entry.ProviderMessageId = result.ProviderMessageId;
+                entry.LastError = null;
+                message.ExternalId = result.ProviderMessageId ?? message.ExternalId;
+                message.SentAt = now;
+                message.FailureReason = null;
+                await SetStatusAsync(message, MessageStatus.Sent, cancellationToken);
+                return;
+            case SendOutcome.TransientFailure when entry.Attempts < Math.Min(entry.MaxAttempts, options.Value.MaxAttempts):
+                entry.State = OutboxState.Pending;
+                entry.LastError = result.Error;
+                entry.NextAttemptAt = now + Backoff(entry.Attempts, result.RetryAfter);
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            default:
+                entry.State = OutboxState.Dead;
+                entry.LastError = result.Outcome == SendOutcome.TransientFailure
+                    ? $"Gave up after {entry.Attempts} tries. Last error: {result.Error}"
+                    : result.Error;
+                message.FailureReason = entry.LastError;
+                await SetStatusAsync(message, MessageStatus.Failed, cancellationToken);
+                return;
+        }
+    }
+
+    private TimeSpan Backoff(int attempts, TimeSpan? retryAfter)
+    {
+        var exponential = options.Value.BaseBackoff * Math.Pow(2, Math.Max(0, attempts - 1));
+        var capped = exponential > options.Value.MaxBackoff ? options.Value.MaxBackoff : exponential;
+        var jittered = capped * (0.5 + Random.Shared.NextDouble());
+        return retryAfter is { } wait && wait > jittered ? wait : jittered;
+    }
+
+    private async Task SetStatusAsync(Message message, MessageStatus status, CancellationToken cancellationToken)
+    {
+        if (MessageStatusRules.CanMove(message.Status, status))
+        {
+            message.Status = status;
+            message.UpdatedAt = clock.GetUtcNow();
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await realtime.MessageAsync(message.WorkspaceId, RealtimeEventNames.MessageUpdated, message, null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await realtime.PublishAsync();
+    }
+
+    private async Task<OutboundEnvelope> EnvelopeAsync(Message message, Channel channel, CancellationToken cancellationToken)
+    {
+        string? inReplyTo = null;
+        IReadOnlyList<string> references = [];
+        if (message.ChannelType == ChannelType.Email)
+        {
+            // Reply to the contact's latest email in the thread, carrying the thread's ids.
+            var last = await db.Messages.AsNoTracking()
+                .Where(m => m.ConversationId == message.ConversationId && m.Direction == MessageDirection.Inbound && m.ExternalId != null)
+                .OrderByDescending(m => m.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+            if (last is not null)
+            {
+                inReplyTo = last.ExternalId;
+                var chain = last.Metadata.TryGetValue("references", out var r) ? r.Deserialize<List<string>>() ?? [] : [];
+                references = [.. chain, last.ExternalId!];
+            }
+        }
+
+        var settings = channel.Settings.ToDictionary(kv => kv.Key, kv => kv.Value.ValueKind == JsonValueKind.String ? kv.Value.GetString()! : kv.Value.GetRawText());
+        return new OutboundEnvelope
+        {
+            MessageId = message.Id,
+            WorkspaceId = message.WorkspaceId,
+            Channel = message.ChannelType,
+            Settings = settings,
+            From = channel.Address ?? settings.GetValueOrDefault("from") ?? string.Empty,
+            FromName = settings.GetValueOrDefault("from_name"),
+            To = message.Address ?? string.Empty,
+            Subject = message.Subject,
+            Text = message.Text,
+            Html = message.Html,
+            Attachments = message.Attachments,
+            IdempotencyKey = message.IdempotencyKey ?? message.Id.ToString("N"),
+            InReplyTo = inReplyTo,
+            References = references,
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Adapter {Provider} threw while sending message {MessageId}; will retry")]
+    private static partial void LogAdapterThrew(ILogger logger, Exception exception, string provider, Guid messageId);
+}

@@ -1,0 +1,14 @@
+using Quartz;
+
+namespace Hub.Server.Inbox;
+
+/// <summary>The Quartz job that runs the SLA check on a schedule.</summary>
+[DisallowConcurrentExecution]
+public sealed class SlaJob(SlaMonitor monitor) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        await monitor.CheckAsync(cancellationToken);
+    }
+}
