@@ -1,0 +1,180 @@
+using Hub.Adapters.Email;
+using Hub.Adapters.Email.Inbound;
+using Hub.Core.Channels;
+using Hub.Core.Delivery;
+using Hub.Core.Inbox;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MimeKit;
+
+namespace Hub.Adapters.Tests.Email;
+
+/// <summary>The IMAP poller against a real IMAP server, with the UID cursor in a store that outlives "restarts".</summary>
+public sealed class ImapPollerTests
+{
+    private readonly InMemoryChannelStateStore _state = new();
+    private readonly RecordingInbox _inbox = new();
+    private readonly RecordingStatusSink _statuses = new();
+    private readonly StaticChannelDirectory _directory = new();
+
+    private ServiceProvider Host(bool useIdle)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Email:UseIdle"] = useIdle ? "true" : "false",
+            ["Email:PollInterval"] = "00:00:00.200",
+            ["Email:ChannelRefreshInterval"] = "00:00:00.200",
+            ["Email:MaxReconnectDelay"] = "00:00:00.500",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddEmailChannel(configuration);
+        services.AddSingleton<IChannelStateStore>(_state);
+        services.AddSingleton<IInboundProcessor>(_inbox);
+        services.AddSingleton<IDeliveryStatusSink>(_statuses);
+        services.AddSingleton<IEmailChannelDirectory>(_directory);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    private EmailMailbox AddMailbox(string user)
+    {
+        var mailbox = new EmailMailbox(Guid.NewGuid(), Guid.NewGuid(), $"{user}@hub.test", MailServers.Settings(user));
+        _directory.Mailboxes.Add(mailbox);
+        return mailbox;
+    }
+
+    private static MimeMessage CustomerMail(string user, string subject, string? inReplyTo = null)
+    {
+        var message = new MimeMessage { Subject = subject, MessageId = $"{Guid.NewGuid():N}@example.com" };
+        message.From.Add(new MailboxAddress("Ann Customer", "ann@example.com"));
+        message.To.Add(MailboxAddress.Parse($"{user}@hub.test"));
+        if (inReplyTo is not null)
+        {
+            message.InReplyTo = inReplyTo;
+            message.References.Add(inReplyTo);
+        }
+
+        message.Body = new TextPart("plain") { Text = $"{subject}\n\nOn Mon, 23 Nov 2026 at 10:00, Support <{user}@hub.test> wrote:\n> earlier text" };
+        return message;
+    }
+
+    private static async Task<ImapPoller> StartAsync(ServiceProvider host)
+    {
+        var poller = host.GetRequiredService<ImapPoller>();
+        await poller.StartAsync(CancellationToken.None);
+        return poller;
+    }
+
+    [MailServerFact]
+    public Task New_mail_is_picked_up_exactly_once_across_a_restart_with_IDLE() => ExactlyOnceAcrossRestart(useIdle: true);
+
+    [MailServerFact]
+    public Task New_mail_is_picked_up_exactly_once_across_a_restart_when_polling() => ExactlyOnceAcrossRestart(useIdle: false);
+
+    private async Task ExactlyOnceAcrossRestart(bool useIdle)
+    {
+        var user = MailServers.NewMailbox();
+        var mailbox = AddMailbox(user);
+        await MailServers.DeliverAsync(user, CustomerMail(user, "Before start"));
+
+        await using (var first = Host(useIdle))
+        {
+            var poller = await StartAsync(first);
+            await _inbox.WaitForAsync(1);
+            // Arrives while the poller runs: IDLE (or the next poll) brings it in.
+            await MailServers.DeliverAsync(user, CustomerMail(user, "While running", inReplyTo: "<reply-to-me@hub.test>"));
+            await _inbox.WaitForAsync(2);
+            await poller.StopAsync(CancellationToken.None);
+        }
+
+        await MailServers.DeliverAsync(user, CustomerMail(user, "While stopped"));
+
+        await using (var second = Host(useIdle))
+        {
+            var poller = await StartAsync(second);
+            await _inbox.WaitForAsync(3);
+            await Task.Delay(1000); // time for a wrong re-read to show up
+            await poller.StopAsync(CancellationToken.None);
+        }
+
+        var subjects = _inbox.Received.Select(m => m.Subject).ToList();
+        Assert.Equal(["Before start", "While running", "While stopped"], subjects);
+        var reply = _inbox.Received.Single(m => m.Subject == "While running");
+        Assert.Equal("reply-to-me@hub.test", reply.InReplyTo);
+        Assert.Equal(["reply-to-me@hub.test"], reply.References);
+        Assert.Equal("While running", reply.Text);
+        Assert.Equal(mailbox.ChannelId, reply.ChannelId);
+        Assert.Equal(mailbox.WorkspaceId, reply.WorkspaceId);
+        Assert.Equal("ann@example.com", reply.From);
+        Assert.Equal("3", _state.Values[(mailbox.ChannelId, "imap:INBOX:last_uid")]);
+    }
+
+    [MailServerFact]
+    public async Task Mail_the_inbox_did_not_accept_is_read_again_and_nothing_after_it_is_skipped()
+    {
+        var user = MailServers.NewMailbox();
+        AddMailbox(user);
+        await MailServers.DeliverAsync(user, CustomerMail(user, "One"));
+        await MailServers.DeliverAsync(user, CustomerMail(user, "Two"));
+        _inbox.FailWhen = m => m.Subject == "Two";
+
+        await using (var host = Host(useIdle: true))
+        {
+            var poller = await StartAsync(host);
+            await _inbox.WaitForAsync(1);
+            await Task.Delay(1500); // several failed attempts at "Two"
+            _inbox.FailWhen = null;
+            await _inbox.WaitForAsync(2);
+            await poller.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(["One", "Two"], _inbox.Received.Select(m => m.Subject).ToList());
+    }
+
+    [MailServerFact]
+    public async Task A_changed_UIDVALIDITY_resets_the_cursor_instead_of_skipping_mail()
+    {
+        var user = MailServers.NewMailbox();
+        var mailbox = AddMailbox(user);
+        await MailServers.DeliverAsync(user, CustomerMail(user, "Only"));
+        // A cursor from an older incarnation of the mailbox, far beyond its UIDs.
+        _state.Values[(mailbox.ChannelId, "imap:INBOX:uidvalidity")] = "1";
+        _state.Values[(mailbox.ChannelId, "imap:INBOX:last_uid")] = "999";
+
+        await using (var host = Host(useIdle: true))
+        {
+            var poller = await StartAsync(host);
+            await _inbox.WaitForAsync(1);
+            await poller.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Equal("Only", Assert.Single(_inbox.Received).Subject);
+        Assert.NotEqual("1", _state.Values[(mailbox.ChannelId, "imap:INBOX:uidvalidity")]);
+    }
+
+    [MailServerFact]
+    public async Task A_bounce_in_the_mailbox_goes_to_the_status_sink_not_the_inbox()
+    {
+        var user = MailServers.NewMailbox();
+        AddMailbox(user);
+        await MailServers.DeliverAsync(user, DsnSamples.Bounce(
+            originalMessageId: "outbox-1@hub.test", status: "5.1.1", diagnostic: "smtp; 550 5.1.1 User unknown", to: $"{user}@hub.test"));
+        await MailServers.DeliverAsync(user, CustomerMail(user, "After the bounce"));
+
+        await using (var host = Host(useIdle: true))
+        {
+            var poller = await StartAsync(host);
+            await _inbox.WaitForAsync(1);
+            await poller.StopAsync(CancellationToken.None);
+        }
+
+        var update = Assert.Single(_statuses.Updates);
+        Assert.Equal("outbox-1@hub.test", update.ProviderMessageId);
+        Assert.Equal(MessageStatus.Bounced, update.Status);
+        Assert.True(update.SuppressAddress);
+        Assert.Equal("After the bounce", Assert.Single(_inbox.Received).Subject);
+    }
+}
