@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Hub.Intelligence.Data;
 using Hub.Intelligence.Evaluation;
 using Hub.Intelligence.Intents;
@@ -17,15 +18,21 @@ public static class IntelligenceCli
     private const string Usage = """
         Hub.Intelligence — train and evaluate Hub's classifiers
 
-          train sentiment [--data DIR] [--support CSV] [--out DIR] [--seed N] [--test-fraction F] [--neutral-band B]
+          train sentiment [--data DIR] [--support CSV] [--extra CSV] [--out DIR] [--seed N] [--test-fraction F] [--neutral-band B]
               DIR defaults to .data/sentiment (run scripts/fetch-sentiment-data.sh first); CSV (text,label with
               negative/neutral/positive) defaults to Hub's own Sentiment/support-sentiment.csv.
-          train intent [--data CSV] [--test CSV] [--out DIR] [--name NAME] [--seed N] [--test-fraction F] [--unknown-threshold T]
+          train intent [--data CSV] [--test CSV] [--extra CSV] [--out DIR] [--name NAME] [--seed N] [--test-fraction F] [--unknown-threshold T]
               CSV is any text,label file; defaults to ../shared/data/banking77/train.csv (Banking77). With --test the
               held-out rows are that file (a fixed split, e.g. Intents/SupportTaxonomy/test.csv), else a seeded split.
+          --extra CSV: text,label rows added to training only (e.g. labels agents corrected), never to the test set.
           evaluate --model FILE --data FILE [--kind sentiment|intent] [--report BASEPATH]
                    [--neutral-band B] [--unknown-threshold T]
               FILE: a text,label CSV, a sentiment JSON file ([{"text","class"}]) or the sentiment data folder.
+
+          classify --text TEXT [--sentiment-model FILE] [--intent-model FILE]
+              Prints the sentiment and intent Hub would give TEXT (committed models by default).
+          bench [--seconds S] [--threads N] [--sentiment-model FILE] [--intent-model FILE]
+              Latency of one message (sentiment + intent) on one thread, then messages/s on N threads.
 
           Defaults: --out server/Hub.Intelligence/Models, --seed 42, --test-fraction 0.2, and the band and
           threshold of IntelligenceOptions. Relative data paths are resolved against the repository root.
@@ -40,6 +47,8 @@ public static class IntelligenceCli
                 ["train", "sentiment", .. var rest] => TrainSentiment(Options.Parse(rest)),
                 ["train", "intent", .. var rest] => TrainIntent(Options.Parse(rest)),
                 ["evaluate", .. var rest] => Evaluate(Options.Parse(rest)),
+                ["classify", .. var rest] => Classify(Options.Parse(rest)),
+                ["bench", .. var rest] => Bench(Options.Parse(rest)),
                 _ => Fail(Usage),
             };
         }
@@ -58,10 +67,12 @@ public static class IntelligenceCli
         var afinn = AfinnBaseline.TryLoad(dataDir);
         var rows = SentimentCorpus.Load(dataDir);
         var support = SentimentCorpus.LoadSupport(o.Get("support", "") is { Length: > 0 } sp ? Path.GetFullPath(sp) : null);
+        var extra = Extra(o, sentiment: true);
         var report = Training.Sentiment(
             rows, o.Int("seed", 42), o.Double("test-fraction", 0.2), modelPath, o.Double("neutral-band", defaults.NeutralBand), afinn,
-            $"UCI Sentiment Labelled Sentences (sentiment@5.0.2 fixtures), {rows.Count} unique sentences, + {support.Count} Hub support messages for training",
-            support);
+            $"UCI Sentiment Labelled Sentences (sentiment@5.0.2 fixtures), {rows.Count} unique sentences, + {support.Count} Hub support messages"
+            + (extra.Count > 0 ? $" and {extra.Count} extra rows" : "") + " for training",
+            support, extra);
         if (afinn is not null)
         {
             // The published AFINN numbers are over each whole file, repeats included: recompute them that way.
@@ -86,12 +97,14 @@ public static class IntelligenceCli
         var rows = LabeledTextCsv.Load(csv);
         var modelPath = Path.Combine(OutDir(o), o.Get("name", "intent") + ".zip");
         var threshold = o.Double("unknown-threshold", defaults.UnknownThreshold);
-        var description = $"{Path.GetFileName(csv)}: {rows.Count} rows, {rows.Select(r => r.Label).Distinct().Count()} intents";
+        var extra = Extra(o, sentiment: false);
+        var description = $"{Path.GetFileName(csv)}: {rows.Count} rows, {rows.Select(r => r.Label).Distinct().Count()} intents"
+            + (extra.Count > 0 ? $", + {extra.Count} extra training rows" : "");
         var testFile = o.Get("test", "");
         var report = testFile.Length > 0
-            ? Training.Intent(rows, LabeledTextCsv.Load(Path.GetFullPath(testFile)), o.Int("seed", 42), null, modelPath, threshold,
+            ? Training.Intent([.. rows, .. extra], LabeledTextCsv.Load(Path.GetFullPath(testFile)), o.Int("seed", 42), null, modelPath, threshold,
                 Training.LoadOutOfScope(), description + $"; fixed test set {Path.GetFileName(testFile)}")
-            : Training.Intent(rows, o.Int("seed", 42), o.Double("test-fraction", 0.2), modelPath, threshold, Training.LoadOutOfScope(), description);
+            : Training.Intent(rows, o.Int("seed", 42), o.Double("test-fraction", 0.2), modelPath, threshold, Training.LoadOutOfScope(), description, extra);
         return Publish(report, Path.ChangeExtension(modelPath, null) + "-metrics");
     }
 
@@ -131,6 +144,39 @@ public static class IntelligenceCli
         return Publish(report, reportPath.Length > 0 ? Path.GetFullPath(reportPath) : null);
     }
 
+    private static (SentimentClassifier, IntentClassifier) LoadModels(Options o)
+    {
+        var defaults = new IntelligenceOptions();
+        var sentiment = IntelligencePaths.ResolveModel(o.Get("sentiment-model", defaults.SentimentModelPath));
+        var intent = IntelligencePaths.ResolveModel(o.Get("intent-model", defaults.IntentModelPath));
+        return (SentimentClassifier.Load(sentiment, o.Double("neutral-band", defaults.NeutralBand)),
+            IntentClassifier.Load(intent, o.Double("unknown-threshold", defaults.UnknownThreshold)));
+    }
+
+    private static int Classify(Options o)
+    {
+        var text = o.Get("text", "");
+        var (sentiment, intent) = LoadModels(o);
+        Console.WriteLine(JsonSerializer.Serialize(
+            new { sentiment = sentiment.Classify(text), intent = intent.Classify(text) }, new JsonSerializerOptions { WriteIndented = true }));
+        return 0;
+    }
+
+    private static int Bench(Options o)
+    {
+        var (sentiment, intent) = LoadModels(o);
+        var supportTest = Path.Combine(AppContext.BaseDirectory, "Intents", "SupportTaxonomy", "test.csv");
+        IReadOnlyList<string> texts = [.. (File.Exists(supportTest) ? LabeledTextCsv.Load(supportTest) : []).Select(r => r.Text), .. Training.LoadOutOfScope()];
+        if (texts.Count == 0) texts = ["I lost my card", "Thanks for the quick help"];
+        var result = Benchmark.Run(sentiment, intent, texts, o.Int("threads", Environment.ProcessorCount), TimeSpan.FromSeconds(o.Double("seconds", 3)));
+        var l = result.SingleThread;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"one message, sentiment + intent, one thread ({l.Predictions} runs): mean {l.MeanMicroseconds:F1} µs, p50 {l.P50Microseconds:F1} µs, p99 {l.P99Microseconds:F1} µs"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{result.Threads} threads: {result.MessagesPerSecond:F0} messages/s ({result.Messages} in total)"));
+        return 0;
+    }
+
     private static int Publish(MetricsReport report, string? basePath)
     {
         Console.WriteLine(ReportWriter.ToMarkdown(report));
@@ -148,6 +194,15 @@ public static class IntelligenceCli
         var ml = new MLContext();
         var model = ml.Model.Load(modelPath, out var inputSchema);
         return model.GetOutputSchema(inputSchema)["Score"].Type is Microsoft.ML.Data.VectorDataViewType ? "intent" : "sentiment";
+    }
+
+    /// <summary>The <c>--extra</c> CSV: rows only added to training, such as labels agents corrected in the dashboard.</summary>
+    private static IReadOnlyList<LabeledText> Extra(Options o, bool sentiment)
+    {
+        var path = o.Get("extra", "");
+        if (path.Length == 0) return [];
+        var rows = LabeledTextCsv.Load(Path.GetFullPath(path));
+        return sentiment ? [.. rows.Select(r => r with { Label = SentimentLabelOf(r.Label), Source = "extra" })] : rows;
     }
 
     private static string SentimentLabelOf(string label) => label.Trim().ToLowerInvariant() switch

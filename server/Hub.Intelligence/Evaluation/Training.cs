@@ -24,9 +24,11 @@ public static class Training
     /// </summary>
     public static MetricsReport Sentiment(
         IReadOnlyList<LabeledText> rows, int seed, double testFraction, string modelPath, double neutralBand,
-        AfinnBaseline? afinn, string dataDescription, IReadOnlyList<LabeledText>? support = null)
+        AfinnBaseline? afinn, string dataDescription, IReadOnlyList<LabeledText>? support = null,
+        IReadOnlyList<LabeledText>? extraTraining = null)
     {
-        var (train, test) = DataSplit.Stratified(rows, testFraction, seed, r => r.Source + "/" + r.Label);
+        var (split, test) = DataSplit.Stratified(rows, testFraction, seed, r => r.Source + "/" + r.Label);
+        IReadOnlyList<LabeledText> train = [.. split, .. extraTraining ?? []];
         var (supportTrain, supportTest) = DataSplit.Stratified(support ?? [], testFraction, seed);
         var ml = new MLContext(seed);
         SentimentModel.Save(ml, SentimentModel.Train(ml, [.. train, .. Enumerable.Repeat(supportTrain, SupportRepeats).SelectMany(x => x)]), modelPath);
@@ -40,13 +42,16 @@ public static class Training
         };
     }
 
-    /// <summary>Trains an intent model on any labelled rows; the split is stratified by label.</summary>
+    /// <summary>
+    /// Trains an intent model on any labelled rows; the split is stratified by label. <paramref name="extraTraining"/>
+    /// (agents' corrected labels) only ever goes into training, so the held-out metrics stay comparable between runs.
+    /// </summary>
     public static MetricsReport Intent(
         IReadOnlyList<LabeledText> rows, int seed, double testFraction, string modelPath, double unknownThreshold,
-        IReadOnlyList<string> outOfScope, string dataDescription)
+        IReadOnlyList<string> outOfScope, string dataDescription, IReadOnlyList<LabeledText>? extraTraining = null)
     {
         var (train, test) = DataSplit.Stratified(rows, testFraction, seed);
-        return Intent(train, test, seed, testFraction, modelPath, unknownThreshold, outOfScope, dataDescription);
+        return Intent([.. train, .. extraTraining ?? []], test, seed, testFraction, modelPath, unknownThreshold, outOfScope, dataDescription);
     }
 
     /// <summary>Trains an intent model on <paramref name="train"/> and evaluates it on a fixed <paramref name="test"/> set.</summary>

@@ -45,6 +45,34 @@ public sealed class IntelligenceCliTests
     }
 
     [Fact]
+    public void Corrected_labels_passed_as_extra_rows_are_learned_but_never_scored()
+    {
+        var dir = TestData.TempDirectory();
+        var csv = Path.Combine(dir, "support.csv");
+        var corrections = Path.Combine(dir, "corrections.csv");
+        File.WriteAllLines(csv, ["text,label", .. TrainingTests.TinySupportSet().Select(r => $"\"{r.Text}\",{r.Label}")]);
+        File.WriteAllLines(corrections, ["text,label", .. Enumerable.Range(0, 12).Select(i => $"do you have gift vouchers for {i} people,sales_inquiry")]);
+
+        var code = IntelligenceCli.Main(["train", "intent", "--data", csv, "--extra", corrections, "--out", dir, "--name", "m"]);
+
+        Assert.Equal(0, code);
+        var report = JsonSerializer.Deserialize<MetricsReport>(File.ReadAllText(Path.Combine(dir, "m-metrics.json")))!;
+        Assert.DoesNotContain("sales_inquiry", report.Metrics.Labels);
+        var model = Hub.Intelligence.Intents.IntentClassifier.Load(Path.Combine(dir, "m.zip"), 0.3);
+        Assert.Contains("sales_inquiry", model.Intents);
+        Assert.Equal("sales_inquiry", model.Classify("do you have gift vouchers").Intent);
+    }
+
+    [Fact]
+    public void Benchmark_hook_measures_latency_and_parallel_throughput()
+    {
+        var result = Benchmark.Run(TestData.CommittedSentiment, TestData.CommittedIntent, ["I lost my card", "Thanks!"], 2, TimeSpan.FromMilliseconds(200));
+
+        Assert.True(result.Messages > 0);
+        Assert.True(result.SingleThread.Predictions > 0);
+    }
+
+    [Fact]
     public void Missing_training_data_is_a_clear_error_not_a_crash()
     {
         var code = IntelligenceCli.Main(["train", "intent", "--data", "/nonexistent/train.csv", "--out", TestData.TempDirectory()]);
