@@ -26,6 +26,9 @@ internal sealed class HubHost : WebApplicationFactory<Program>
 
     public void Start()
     {
+        // WebApplicationFactory finds Hub.Server's content root through MvcTestingAppManifest.json, which
+        // it looks for in the current directory: the build output's.
+        Directory.SetCurrentDirectory(AppContext.BaseDirectory);
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;

@@ -12,11 +12,12 @@ internal static class BenchMain
         {
             Console.WriteLine("""
                 Hub.Bench — scenarios:
-                  fanout [--clients 1000] [--seconds 10] [--rate 50] [--targets ws,socketio,hub,hub-msgpack] [--peers DIR] [--markdown FILE]
+                  fanout [--clients 1000] [--seconds 10] [--rate 50] [--targets ws,socketio,hub,hub-msgpack] [--peers DIR] [--markdown FILE] [--quiet-wait 20]
                       Broadcast fan-out to N WebSocket clients: Hub's /hubs/client vs the npm ws server and socket.io 4.
+                      Before each run, waits up to --quiet-wait seconds for the (shared) machine to be idle.
                       Needs Node and `npm ci` in bench/peers (bench/run-fanout.sh does both).
                 """);
-            return args.Length == 0 ? 0 : 0;
+            return 0;
         }
 
         switch (args[0])
@@ -38,14 +39,15 @@ internal static class BenchMain
                     return 2;
                 }
 
-                var peers = Str(args, "--peers") ?? FindPeers();
+                var peers = Path.GetFullPath(Str(args, "--peers") ?? FindPeers());
                 if (!Directory.Exists(Path.Combine(peers, "node_modules")))
                 {
                     Console.Error.WriteLine($"{peers}/node_modules is missing: run `npm ci` there (or bench/run-fanout.sh).");
                     return 2;
                 }
 
-                return await Fanout.RunAsync(new Fanout.Options(clients, seconds, rate, targets, peers, Str(args, "--markdown")));
+                return await Fanout.RunAsync(new Fanout.Options(clients, seconds, rate, targets, peers, Str(args, "--markdown") is { } md ? Path.GetFullPath(md) : null,
+                    Int(args, "--quiet-wait", 20)));
             default:
                 Console.Error.WriteLine($"unknown scenario {args[0]} (try --help)");
                 return 2;
