@@ -147,8 +147,10 @@ public sealed class HubProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         info.Environment["DOTNET_ENVIRONMENT"] = "Testing";
         info.Environment["ASPNETCORE_URLS"] = Address.GetLeftPart(UriPartial.Authority);
+        info.Environment["Logging__Console__FormatterName"] = "simple";
         info.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
         info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        info.Environment["Logging__LogLevel__Microsoft.AspNetCore.SignalR.StackExchangeRedis"] = "Information";
         foreach (var (key, value) in settings)
         {
             info.Environment[key] = value;

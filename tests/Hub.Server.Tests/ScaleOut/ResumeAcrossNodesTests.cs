@@ -20,11 +20,13 @@ public sealed class ResumeAcrossNodesTests(ScaleOutCluster cluster) : IClassFixt
         await first.WaitForAsync(RealtimeEventNames.MessageReceived, e => e.GetProperty("seq").GetInt64() == 1);
 
         // The agent on B keeps writing while the user is away and while they come back.
+        var sent = 0;
         var sending = Task.Run(async () =>
         {
             for (var i = 0; i < total; i++)
             {
                 await agent.Connection.InvokeAsync<SendMessageResult>(RealtimeEventNames.MessageSend, new SendMessageRequest(conversation, $"m{i:D2}"));
+                Interlocked.Increment(ref sent);
                 await Task.Delay(100);
             }
         });
@@ -42,8 +44,14 @@ public sealed class ResumeAcrossNodesTests(ScaleOutCluster cluster) : IClassFixt
         Assert.True(lastSeen >= 9, $"the user saw up to seq {lastSeen} on node A before the drop");
         Assert.Equal(0, follower.Duplicates);
 
-        // ... and the client comes back on the other node, from the last seq it saw.
-        await Task.Delay(300);
+        // ... and, after at least two messages went out while it was away, the client comes back on
+        // the other node, from the last seq it saw.
+        var sentAtDrop = Volatile.Read(ref sent);
+        while (Volatile.Read(ref sent) < Math.Min(total, sentAtDrop + 2) && !sending.IsCompleted)
+        {
+            await Task.Delay(20);
+        }
+
         await using var second = await ScaleOutCluster.ConnectUserAsync(cluster.B, token);
         var resumed = await second.Connection.InvokeAsync<ResumeResult>(RealtimeEventNames.Resume, new ResumeRequest(lastSeen));
         Assert.False(resumed.ResyncRequired);
