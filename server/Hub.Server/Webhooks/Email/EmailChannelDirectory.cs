@@ -1,0 +1,19 @@
+using Hub.Adapters.Email;
+using Hub.Adapters.Email.Sending;
+using Hub.Core.Channels;
+using Hub.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Server.Webhooks.Email;
+
+/// <summary>The active SMTP/IMAP email channels of every workspace, for the IMAP poller (a background job: no signed-in workspace).</summary>
+public sealed class EmailChannelDirectory(HubDbContext db) : IEmailChannelDirectory
+{
+    public async Task<IReadOnlyList<EmailMailbox>> ListActiveAsync(CancellationToken cancellationToken)
+    {
+        var channels = await db.Channels.IgnoreQueryFilters().AsNoTracking()
+            .Where(c => c.Type == ChannelType.Email && c.IsActive && c.Provider == SmtpSender.ProviderName)
+            .ToListAsync(cancellationToken);
+        return channels.Select(EmailMailbox.From).Where(m => m.Settings.ContainsKey("imap_host")).ToList();
+    }
+}

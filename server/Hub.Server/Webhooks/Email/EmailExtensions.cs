@@ -1,0 +1,18 @@
+using Hub.Adapters.Email;
+
+namespace Hub.Server.Webhooks.Email;
+
+public static class EmailExtensions
+{
+    /// <summary>
+    /// The email channel in the host: the SMTP sender, the IMAP poller over the channels in the database, and
+    /// what the inbound webhook needs. Settings: section <c>Email</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddEmail(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddEmailChannel(builder.Configuration);
+        builder.Services.AddScoped<IEmailChannelDirectory, EmailChannelDirectory>();
+        return builder;
+    }
+}
