@@ -9,10 +9,12 @@ namespace Hub.Server.Tests.ScaleOut;
 
 /// <summary>
 /// Two real Hub processes (nodes A and B) on their own loopback ports, sharing one database and one
-/// Redis, as a scaled-out deployment runs. The database is a fresh PostgreSQL database when
-/// <c>HUB_TEST_POSTGRES</c> or <c>HUB_TEST_STORE=postgres</c> is set or under CI, else one SQLite file in a
-/// temporary folder. Redis keys are kept apart from other runs by a logical database of the fixture's
-/// own, claimed with a key so concurrent runs on the same Redis never share one.
+/// Redis, as a scaled-out deployment runs. The database is a fresh PostgreSQL database with
+/// <c>HUB_TEST_STORE=postgres</c>, or, when no store is named, with <c>HUB_TEST_POSTGRES</c> set or under CI;
+/// else one SQLite file in a temporary folder that both processes open. Redis keys are kept apart from
+/// other runs by a logical database of the fixture's own, claimed with a key so concurrent runs on the
+/// same Redis never share one. (Pub/sub ignores logical databases, so backplane messages of concurrent
+/// runs share channels; they cannot reach these tests' clients, whose groups are named by fresh ids.)
 /// </summary>
 public sealed class ScaleOutCluster : IAsyncLifetime
 {
@@ -46,10 +48,11 @@ public sealed class ScaleOutCluster : IAsyncLifetime
     /// <summary>How long both nodes took to become ready, one after the other.</summary>
     public TimeSpan StartupTime { get; private set; }
 
-    private static bool UsePostgres =>
-        Environment.GetEnvironmentVariable("HUB_TEST_POSTGRES") is { Length: > 0 }
-        || Environment.GetEnvironmentVariable("CI") == "true"
-        || TestStore.Requested == "postgres";
+    // An explicit HUB_TEST_STORE wins, so scripts/test.sh's SQLite and PostgreSQL passes each run these
+    // once on their own store; otherwise PostgreSQL whenever one is available (HUB_TEST_POSTGRES, CI).
+    private static bool UsePostgres => Environment.GetEnvironmentVariable("HUB_TEST_STORE") is { Length: > 0 }
+        ? TestStore.Requested == "postgres"
+        : Environment.GetEnvironmentVariable("HUB_TEST_POSTGRES") is { Length: > 0 } || Environment.GetEnvironmentVariable("CI") == "true";
 
     public async Task InitializeAsync()
     {
