@@ -12,8 +12,9 @@ internal static class BenchMain
         {
             Console.WriteLine("""
                 Hub.Bench — scenarios:
-                  fanout [--clients 1000] [--seconds 10] [--rate 50] [--targets ws,socketio,hub,hub-msgpack] [--peers DIR] [--markdown FILE] [--quiet-wait 20]
+                  fanout [--clients 1000] [--seconds 10] [--rate 50] [--targets ws,socketio,hub] [--peers DIR] [--markdown FILE] [--quiet-wait 5]
                       Broadcast fan-out to N WebSocket clients: Hub's /hubs/client vs the npm ws server and socket.io 4.
+                      Targets: ws, socketio, hub (JSON protocol), hub-msgpack (MessagePack protocol).
                       Before each run, waits up to --quiet-wait seconds for the (shared) machine to be idle.
                       Needs Node and `npm ci` in bench/peers (bench/run-fanout.sh does both).
                 """);
@@ -32,7 +33,7 @@ internal static class BenchMain
                     return 2;
                 }
 
-                var targets = (Str(args, "--targets") ?? "ws,socketio,hub,hub-msgpack").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var targets = (Str(args, "--targets") ?? "ws,socketio,hub").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 if (targets.FirstOrDefault(t => !Fanout.AllTargets.Contains(t)) is { } unknown)
                 {
                     Console.Error.WriteLine($"unknown target {unknown}; known: {string.Join(", ", Fanout.AllTargets)}");
@@ -47,7 +48,7 @@ internal static class BenchMain
                 }
 
                 return await Fanout.RunAsync(new Fanout.Options(clients, seconds, rate, targets, peers, Str(args, "--markdown") is { } md ? Path.GetFullPath(md) : null,
-                    Int(args, "--quiet-wait", 20)));
+                    Int(args, "--quiet-wait", 5)));
             default:
                 Console.Error.WriteLine($"unknown scenario {args[0]} (try --help)");
                 return 2;
