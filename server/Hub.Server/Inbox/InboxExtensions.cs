@@ -1,4 +1,5 @@
 using Hub.Core.Inbox;
+using Hub.Intelligence;
 using Quartz;
 
 namespace Hub.Server.Inbox;
@@ -12,6 +13,8 @@ public static class InboxExtensions
         var services = builder.Services;
         services.AddOptions<InboxOptions>().BindConfiguration(InboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<Realtime.RealtimeBatch>();
+        services.AddHubIntelligence(builder.Configuration);
+        services.AddSingleton<MessageClassifier>();
         services.AddScoped<ContactResolver>();
         services.AddScoped<AssignmentService>();
         services.AddScoped<SlaClock>();

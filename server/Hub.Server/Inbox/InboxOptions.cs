@@ -21,6 +21,17 @@ public sealed class InboxOptions
     [Range(1024, 50_000_000)]
     public int MaxEmailBytes { get; set; } = 10_000_000;
 
+    /// <summary>A message this negative (sentiment score) raises its conversation to high priority…</summary>
+    [Range(-1.0, 0.0)]
+    public double HighBelowSentiment { get; set; } = -0.5;
+
+    /// <summary>…and this negative, to urgent.</summary>
+    [Range(-1.0, 0.0)]
+    public double UrgentBelowSentiment { get; set; } = -0.85;
+
+    /// <summary>Routing by intent: a new conversation whose first message has this intent goes to that team (e.g. <c>card_lost</c> → <c>cards</c>).</summary>
+    public Dictionary<string, string> IntentTeams { get; set; } = [];
+
     /// <summary>How often the SLA monitor looks for conversations nearing or past their targets.</summary>
     public TimeSpan SlaCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

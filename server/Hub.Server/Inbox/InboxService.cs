@@ -22,6 +22,7 @@ public sealed class InboxService(
     ContactResolver contacts,
     AssignmentService assignment,
     SlaClock sla,
+    MessageClassifier classifier,
     RealtimeBatch realtime,
     IOptions<InboxOptions> options,
     TimeProvider clock) : IInboundProcessor
@@ -56,7 +57,6 @@ public sealed class InboxService(
                 UpdatedAt = now,
             };
             db.Conversations.Add(conversation);
-            await sla.StartAsync(conversation, cancellationToken);
         }
         else if (conversation.Status is ConversationStatus.Resolved or ConversationStatus.Snoozed)
         {
@@ -85,6 +85,12 @@ public sealed class InboxService(
             CreatedAt = now,
             UpdatedAt = now,
         };
+        classifier.Classify(message, conversation, isNew);
+        if (isNew)
+        {
+            await sla.StartAsync(conversation, cancellationToken); // priority may have changed with the sentiment
+        }
+
         db.Messages.Add(message);
         conversation.MessageCount++;
         conversation.UnreadCount++;

@@ -12,7 +12,16 @@ namespace Hub.Server.Realtime;
 /// Messages and receipts that travel over the hubs: an end user chatting, an agent replying, either side
 /// reading. Each change and its events are written in one transaction, then pushed.
 /// </summary>
-public sealed class ConversationMessaging(HubDbContext db, EventStreamStore streams, RealtimeDispatcher dispatcher, IOptions<RealtimeOptions> options, TimeProvider clock)
+public sealed class ConversationMessaging(
+    HubDbContext db,
+    EventStreamStore streams,
+    RealtimeDispatcher dispatcher,
+    Inbox.SlaClock sla,
+    Inbox.AssignmentService assignment,
+    Inbox.MessageClassifier classifier,
+    IOptions<Inbox.InboxOptions> inbox,
+    IOptions<RealtimeOptions> options,
+    TimeProvider clock)
 {
     /// <summary>An end user's chat message: into the given conversation, or their open chat conversation, or a new one.</summary>
     public async Task<SendMessageResult> SendFromEndUserAsync(Guid workspaceId, Guid contactId, string userId, SendMessageRequest request, CancellationToken cancellationToken)
@@ -21,6 +30,7 @@ public sealed class ConversationMessaging(HubDbContext db, EventStreamStore stre
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow();
         Conversation? conversation;
+        var isNew = false;
         if (request.ConversationId is { } id)
         {
             conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id && c.ContactId == contactId, cancellationToken)
@@ -35,6 +45,7 @@ public sealed class ConversationMessaging(HubDbContext db, EventStreamStore stre
             {
                 conversation = new Conversation { ContactId = contactId, ChannelType = ChannelType.Chat, CreatedAt = now, UpdatedAt = now };
                 db.Conversations.Add(conversation);
+                isNew = true;
             }
         }
 
@@ -50,8 +61,19 @@ public sealed class ConversationMessaging(HubDbContext db, EventStreamStore stre
             CreatedAt = now,
             UpdatedAt = now,
         };
+        classifier.Classify(message, conversation, isNew);
+        if (isNew)
+        {
+            await sla.StartAsync(conversation, cancellationToken);
+            if (inbox.Value.AutoAssign)
+            {
+                conversation.AssigneeId = await assignment.PickAsync(workspaceId, conversation.Team, cancellationToken);
+            }
+        }
+
         db.Messages.Add(message);
         Touch(conversation, now);
+        conversation.UnreadCount++;
         if (conversation.Status is ConversationStatus.Resolved or ConversationStatus.Snoozed)
         {
             conversation.Status = ConversationStatus.Open;
@@ -139,6 +161,12 @@ public sealed class ConversationMessaging(HubDbContext db, EventStreamStore stre
             message.ReadAt = now;
             message.Status = MessageStatus.Read;
             message.UpdatedAt = now;
+        }
+
+        if (contactId is null)
+        {
+            conversation.UnreadCount = await db.Messages.CountAsync(
+                m => m.ConversationId == conversation.Id && m.Direction == MessageDirection.Inbound && m.ReadAt == null && m.CreatedAt > upTo, cancellationToken);
         }
 
         await db.SaveChangesAsync(cancellationToken);

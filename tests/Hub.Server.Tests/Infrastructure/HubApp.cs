@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,9 @@ public class HubApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>Extra settings a test class wants before the host starts.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
+
+    /// <summary>Services a test class adds or replaces (fake adapters, a fake clock).</summary>
+    public Action<IServiceCollection>? ExtraServices { get; init; }
 
     /// <summary>Serve over real sockets (Kestrel on a free loopback port) instead of the in-memory test server.</summary>
     public bool UseRealSockets { get; init; }
@@ -69,12 +73,17 @@ public class HubApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Auth:AllowSignup", "true");
         builder.UseSetting("Auth:JwtSigningKey", "test-signing-key-that-is-long-enough-0123456789");
         builder.UseSetting("Auth:SignInRateLimitPerMinute", "100000");
+        builder.UseSetting("Delivery:DevSinkPath", Path.Combine(Path.GetTempPath(), $"hub-dev-sink-{Guid.NewGuid():N}"));
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
         }
 
         builder.ConfigureServices(services => services.AddLogging(l => l.AddProvider(new CapturingLoggerProvider(Logs))));
+        if (ExtraServices is { } extra)
+        {
+            builder.ConfigureTestServices(extra);
+        }
     }
 
     /// <summary>A client with no credentials.</summary>
