@@ -7,13 +7,21 @@ import assert from "node:assert/strict";
 import { after, afterEach, before, describe, test } from "node:test";
 import jwt from "jsonwebtoken";
 import WebSocket from "ws";
-import { connectHub, hubErrorCode } from "../hub-client.mjs";
+import { connectHub, hubErrorCode, signalR } from "../hub-client.mjs";
 import { mintClientToken } from "../server-token.mjs";
 import { Api, startHub } from "./support/hub-server.mjs";
 import { MemoryStorage, Recorder, connectRaw } from "./support/recorder.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let counter = 0;
+
+async function until(condition, what, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await sleep(20);
+  }
+}
 const uid = (prefix) => `${prefix}-${process.pid}-${Date.now().toString(36)}-${++counter}`;
 
 let hub;
@@ -215,10 +223,19 @@ describe("Hub real time with @microsoft/signalr", { timeout: 120_000 }, () => {
       const tablet = await connectRaw(`${hub.url}/hubs/client`, await mintViaApi(userId), tabletEvents);
       await tabletEvents.assertNone("notification.push", undefined, 500).finally(() => tablet.stop());
 
-      // hub-client from seq 0 replays the stream: each push once, in order, whatever came twice on the wire.
+      // hub-client from seq 0 replays the stream: each push once, in order.
       const { client: laptop, events } = await connectUser(userId, { lastSeq: 0 });
       assert.deepEqual(events.named("notification.push").map((e) => e.data.title), ["First", "Second"]);
       assert.equal(laptop.lastSeq(), pushes[1].seq);
+      await laptop.stop();
+      await phone.stop();
+
+      // Offline again: "Third" comes on connect AND in the replay of stream.resume; hub-client delivers it once.
+      await agentEvents.waitFor("presence.changed", (e) => e.data.userId === userId && e.data.status === "offline");
+      await admin.post("/api/v1/notifications", { user_id: userId, title: "Third", body: "3" });
+      const { client: again, events: againEvents } = await connectUser(userId, { lastSeq: pushes[1].seq });
+      assert.deepEqual(againEvents.named("notification.push").map((e) => [e.seq, e.data.title]), [[pushes[1].seq + 1, "Third"]]);
+      assert.ok(!again.sequencer.hasGap(), "nothing may be left waiting for a gap");
     } finally {
       await phone.stop();
     }
@@ -260,6 +277,7 @@ describe("Hub real time with @microsoft/signalr", { timeout: 120_000 }, () => {
     const wire = []; // what the server sent, before hub-client's ordering and dedup
     const { client: user, events } = await connectUser(userId, {
       reconnectDelays: [300, 500, 1000],
+      gapTimeoutMs: 60_000, // only the resume after the reconnect may fill what was missed
       connectionOptions: { WebSocket: TrackingWebSocket },
       onResumed: (r) => resumes.push(r),
       onStateChange: (s) => states.push(s),
@@ -276,6 +294,7 @@ describe("Hub real time with @microsoft/signalr", { timeout: 120_000 }, () => {
       await sleep(25); // the stream keeps flowing while the client is away
     }
     await events.waitFor("message.received", (e) => e.data.text === "m39", 20_000);
+    await until(() => resumes.length >= 2, "the resume after the reconnect answered");
 
     assert.ok(sockets.length >= 2, "the client must have opened a new WebSocket");
     assert.ok(states.includes("reconnected"), `states: ${states}`);
@@ -296,6 +315,46 @@ describe("Hub real time with @microsoft/signalr", { timeout: 120_000 }, () => {
     assert.equal(final.replayed, 0);
     assert.equal(final.lastSeq, user.lastSeq());
     assert.equal(user.lastSeq(), sequenced.at(-1).seq);
+    assert.ok(!user.sequencer.hasGap(), "nothing may be left waiting for a gap");
+  });
+
+  test("a live event lost on the wire leaves a gap: later ones are held, a resume fills it, all delivered in order", async () => {
+    let dropped = 0;
+    // A socket that loses the first frame carrying "lost-1" (the live one; the replay gets through).
+    class LossyWebSocket extends WebSocket {
+      set onmessage(handler) {
+        super.onmessage = (message) => {
+          if (dropped === 0 && String(message.data).includes('"text":"lost-1"')) {
+            dropped++;
+            return;
+          }
+          handler(message);
+        };
+      }
+
+      get onmessage() {
+        return super.onmessage;
+      }
+    }
+    const resumes = [];
+    const states = [];
+    const { client: user, events } = await connectUser(uid("lossy"), {
+      gapTimeoutMs: 200,
+      connectionOptions: { WebSocket: LossyWebSocket },
+      onResumed: (r) => resumes.push(r),
+      onStateChange: (s) => states.push(s),
+    });
+    const { conversationId } = await user.send("before");
+    for (const text of ["lost-1", "after-1", "after-2"]) await agent.send(text, conversationId);
+    await events.waitFor("message.received", (e) => e.data.text === "after-2", 5000);
+
+    assert.ok(dropped >= 1, "the lossy socket must have dropped the frame");
+    await until(() => resumes.length >= 2, "the gap's resume answered"); // its replay comes before its answer
+    assert.deepEqual(states, ["connected"], "no reconnect: the gap alone triggers the resume");
+    assert.ok(resumes.length >= 2 && resumes.slice(1).some((r) => r.replayed >= 1), JSON.stringify(resumes));
+    const delivered = events.events.filter((e) => e.seq != null);
+    assert.deepEqual(delivered.map((e) => [e.seq, e.data.text]), [[1, "before"], [2, "lost-1"], [3, "after-1"], [4, "after-2"]]);
+    assert.ok(!user.sequencer.hasGap());
   });
 
   test("the last seq kept in storage resumes the next session; too far behind calls onResync and continues live", async () => {
@@ -352,7 +411,13 @@ describe("Hub real time with @microsoft/signalr", { timeout: 120_000 }, () => {
     assert.ok(secret && secret.length >= 32, "rotating answers the new secret");
 
     const connectWith = (token, events = new Recorder("self-signed")) =>
-      connectHub({ url: `${hub.url}/hubs/client`, accessTokenFactory: () => token, onEvent: events.push, reconnectDelays: [0], maxReconnectAttempts: 0 });
+      connectHub({
+        url: `${hub.url}/hubs/client`,
+        accessTokenFactory: () => token,
+        onEvent: events.push,
+        maxReconnectAttempts: 0,
+        logLevel: signalR.LogLevel.None, // refused connects are expected here
+      });
 
     const cryptoUser = uid("crypto");
     const viaCrypto = await connectWith(mintClientToken({ userId: cryptoUser, workspaceId, secret }));
