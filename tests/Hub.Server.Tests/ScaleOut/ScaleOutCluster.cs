@@ -28,12 +28,14 @@ public sealed class ScaleOutCluster : IAsyncLifetime
     private const string ClaimKey = "hub:scale-out-test:claim";
 
     private readonly string _claim = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly SemaphoreSlim _starting = new(1, 1);
     private ConnectionMultiplexer? _redis;
     private string? _postgresAdmin;
     private string? _postgresDatabase;
     private string? _sqliteDirectory;
     private HubProcess? _a;
     private HubProcess? _b;
+    private Exception? _startFailure;
 
     public HubProcess A => _a ?? throw new InvalidOperationException("The cluster is not running (no Redis?).");
 
@@ -54,13 +56,41 @@ public sealed class ScaleOutCluster : IAsyncLifetime
         ? TestStore.Requested == "postgres"
         : Environment.GetEnvironmentVariable("HUB_TEST_POSTGRES") is { Length: > 0 } || Environment.GetEnvironmentVariable("CI") == "true";
 
-    public async Task InitializeAsync()
-    {
-        if (TestServers.Redis is not { } redis)
-        {
-            return; // every test here is a [RedisFact] and is skipped, loudly
-        }
+    // Nodes start on the first test that runs (see RunAsync), so a class whose tests are all skipped
+    // (no Redis, or a known bug) starts nothing.
+    public Task InitializeAsync() => Task.CompletedTask;
 
+    /// <summary>Starts both nodes, once; a failed start fails every later test the same way.</summary>
+    public async Task StartAsync()
+    {
+        await _starting.WaitAsync();
+        try
+        {
+            if (_startFailure is not null)
+            {
+                throw new InvalidOperationException("The scale-out cluster failed to start for an earlier test.", _startFailure);
+            }
+
+            if (_b is null)
+            {
+                await StartNodesAsync();
+                Console.WriteLine($"[scale-out] two nodes ready in {StartupTime.TotalSeconds:F1} s ({StoreKind}, Redis database {RedisDatabase})");
+            }
+        }
+        catch (Exception ex) when (_startFailure is null)
+        {
+            _startFailure = ex;
+            throw;
+        }
+        finally
+        {
+            _starting.Release();
+        }
+    }
+
+    private async Task StartNodesAsync()
+    {
+        var redis = TestServers.Redis ?? throw new InvalidOperationException("No Redis: set HUB_TEST_REDIS.");
         var started = DateTime.UtcNow;
         RedisDatabase = await ClaimRedisDatabaseAsync(redis);
         var settings = new Dictionary<string, string?>
@@ -146,6 +176,8 @@ public sealed class ScaleOutCluster : IAsyncLifetime
 
             await _redis.DisposeAsync();
         }
+
+        _starting.Dispose();
     }
 
     /// <summary>A member JWT for the first admin, signed in through <paramref name="node"/> (every node accepts it).</summary>
@@ -188,6 +220,7 @@ public sealed class ScaleOutCluster : IAsyncLifetime
         ArgumentNullException.ThrowIfNull(test);
         try
         {
+            await StartAsync();
             await test();
         }
         catch (Exception ex)
