@@ -4,7 +4,7 @@
 //   dotnet build server/Hub.Server && (cd clients/js && npm ci && node --test test/*.test.mjs)
 
 import assert from "node:assert/strict";
-import { after, afterEach, before, describe, test } from "node:test";
+import { after, afterEach, before, describe, test as baseTest } from "node:test";
 import jwt from "jsonwebtoken";
 import WebSocket from "ws";
 import { connectHub, hubErrorCode, signalR } from "../hub-client.mjs";
@@ -53,25 +53,37 @@ async function connectUser(userId, options = {}) {
   return { client, events };
 }
 
-describe("Hub real time with @microsoft/signalr", { timeout: 120_000 }, () => {
+describe("Hub real time with @microsoft/signalr", () => {
+  // A Hub that does not start fails every test (rather than cancelling them, which node does not count as failures).
+  let setupError = null;
+  const test = (name, fn) =>
+    baseTest(name, { timeout: 30_000 }, async (t) => {
+      if (setupError) throw setupError;
+      await fn(t);
+    });
+
   before(async () => {
-    hub = await startHub({
-      settings: {
-        // The agent sends dozens of messages in a row here; keep the per-connection limit out of the way.
-        Realtime__MessagesPerSecond: "100",
-        Realtime__MessageBurst: "200",
-        // Small, so being "too far behind" is quick to reach.
-        Realtime__MaxReplay: "30",
-      },
-    });
-    admin = await Api.signIn(hub.url, hub.adminEmail, hub.adminPassword);
-    workspaceId = (await admin.get("/api/v1/workspace")).id;
-    agentMemberId = (await admin.get("/api/v1/auth/me")).subject;
-    agent = await connectHub({
-      url: `${hub.url}/hubs/agent`,
-      accessTokenFactory: () => admin.token,
-      onEvent: agentEvents.push,
-    });
+    try {
+      hub = await startHub({
+        settings: {
+          // The agent sends dozens of messages in a row here; keep the per-connection limit out of the way.
+          Realtime__MessagesPerSecond: "100",
+          Realtime__MessageBurst: "200",
+          // Small, so being "too far behind" is quick to reach.
+          Realtime__MaxReplay: "30",
+        },
+      });
+      admin = await Api.signIn(hub.url, hub.adminEmail, hub.adminPassword);
+      workspaceId = (await admin.get("/api/v1/workspace")).id;
+      agentMemberId = (await admin.get("/api/v1/auth/me")).subject;
+      agent = await connectHub({
+        url: `${hub.url}/hubs/agent`,
+        accessTokenFactory: () => admin.token,
+        onEvent: agentEvents.push,
+      });
+    } catch (error) {
+      setupError = new Error(`Hub could not be started or signed in to: ${error.message}`, { cause: error });
+    }
   });
 
   afterEach(async () => {
@@ -81,7 +93,10 @@ describe("Hub real time with @microsoft/signalr", { timeout: 120_000 }, () => {
   after(async () => {
     await agent?.stop().catch(() => {});
     if (hub) {
-      if (process.exitCode) console.error(`--- Hub log (last lines) ---\n${hub.logs().split("\n").slice(-80).join("\n")}`);
+      if (process.exitCode) {
+        // Hub's last log lines, indented so they never read as the runner's own summary lines.
+        console.error(`--- Hub log (last lines) ---\n${hub.logs().split("\n").slice(-80).map((l) => `  hub| ${l}`).join("\n")}`);
+      }
       await hub.stop();
     }
   });
@@ -278,6 +293,7 @@ describe("Hub real time with @microsoft/signalr", { timeout: 120_000 }, () => {
     const { client: user, events } = await connectUser(userId, {
       reconnectDelays: [300, 500, 1000],
       gapTimeoutMs: 60_000, // only the resume after the reconnect may fill what was missed
+      logLevel: signalR.LogLevel.None, // the drop below is on purpose
       connectionOptions: { WebSocket: TrackingWebSocket },
       onResumed: (r) => resumes.push(r),
       onStateChange: (s) => states.push(s),
