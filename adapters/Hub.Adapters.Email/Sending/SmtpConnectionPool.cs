@@ -14,7 +14,7 @@ namespace Hub.Adapters.Email.Sending;
 /// <see cref="EmailOptions.SmtpPoolSize"/> connections per server; a caller waits for a free one. A lease is
 /// exclusive (MailKit's client is not thread-safe); a connection that failed is closed, never returned.
 /// </summary>
-public sealed partial class SmtpConnectionPool(IOptions<EmailOptions> options, TimeProvider clock, ILogger<SmtpConnectionPool> logger) : IAsyncDisposable
+public sealed partial class SmtpConnectionPool(IOptions<EmailOptions> options, TimeProvider clock, ILogger<SmtpConnectionPool> logger) : IAsyncDisposable, IDisposable
 {
     private readonly ConcurrentDictionary<ServerKey, ServerPool> _pools = new();
     private bool _disposed;
@@ -162,6 +162,20 @@ public sealed partial class SmtpConnectionPool(IOptions<EmailOptions> options, T
             while (pool.Idle.TryPop(out var idle))
             {
                 await CloseAsync(pool, idle.Client);
+            }
+        }
+    }
+
+    /// <summary>For containers disposed synchronously: the connections are dropped without QUIT.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        foreach (var pool in _pools.Values)
+        {
+            while (pool.Idle.TryPop(out var idle))
+            {
+                Interlocked.Decrement(ref pool.OpenCount);
+                idle.Client.Dispose();
             }
         }
     }

@@ -58,6 +58,19 @@ public sealed class MimeParsingTests
     }
 
     [Fact]
+    public void Outlook_html_reply_keeps_only_the_new_text()
+    {
+        const string html = """
+            <html><body><div>Please send the invoice again.</div><div><br></div>
+            <hr style="display:inline-block;width:98%"><div id="divRplyFwdMsg" dir="ltr"><b>From:</b> Acme Support<br><b>Sent:</b> Monday<br></div>
+            <div>Here is your invoice.</div></body></html>
+            """;
+
+        Assert.Equal("Please send the invoice again.", HtmlText.Convert(html, withoutQuotes: true));
+        Assert.Contains("Here is your invoice.", HtmlText.Convert(html, withoutQuotes: false), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Text_that_only_mentions_wrote_is_kept()
     {
         const string body = "On Monday I wrote to you about the refund.\nStill waiting.";
