@@ -126,6 +126,14 @@ export class StreamSequencer {
     this._flush(stream, state);
   }
 
+  /** Starts a stream over at `seq` (its server-side store was reset): held events are dropped. */
+  reset(stream, seq) {
+    const state = this._state(stream);
+    state.last = seq;
+    state.pending.clear();
+    this._onAdvance(stream, state.last);
+  }
+
   _flush(stream, state) {
     let moved = false;
     while (state.pending.has(state.last + 1)) {
@@ -238,6 +246,7 @@ export class HubClient {
     this._resuming = null; // the running resume, if any
     this._resumeAgain = false;
     this._resyncing = false;
+    this._resyncDone = Promise.resolve();
     this._stopped = false;
     this._listeners = new Map(); // event name → Set of handlers
 
@@ -280,7 +289,7 @@ export class HubClient {
       });
     }
     this.connection.on(RESYNC_EVENT, (resync) => {
-      this._resync(resync); // no return value: SignalR would take it for a client result
+      this._resync(resync); // returns nothing: SignalR would take a value for a client result
     });
 
     this.connection.onreconnecting((error) => {
@@ -303,7 +312,17 @@ export class HubClient {
     this._stopped = false;
     await this.connection.start();
     this._onStateChange("connected");
-    await this.resume();
+    try {
+      await this.resume();
+    } catch (error) {
+      // Dropped right after connecting: the reconnect will resume. Anything else is the caller's to see.
+      if (this.connection.state === signalR.HubConnectionState.Reconnecting) {
+        this._onError(error);
+        return this;
+      }
+      await this.connection.stop().catch(() => {});
+      throw error;
+    }
     return this;
   }
 
@@ -350,9 +369,16 @@ export class HubClient {
             this._resumeAgain = true;
             continue;
           }
-          // The replay came before the answer. Still short of the server's last seq (events not yet
-          // stored when we read, or a server that skipped some)? Ask again, a few times at most.
-          if (!result.resyncRequired && this.sequencer.lastSeq(result.stream) < result.lastSeq) this._resumeAgain = true;
+          if (result.resyncRequired) {
+            // stream.resync came before this answer: let its handling (onResync) finish first.
+            await this._resyncDone;
+          } else if (result.lastSeq < afterSeq) {
+            // The server's stream is behind what we have (its store was reset): nothing we hold is valid.
+            await this._handleResync({ stream: result.stream, oldestAvailableSeq: 0, lastSeq: result.lastSeq }, true);
+          } else if (this.sequencer.lastSeq(result.stream) < result.lastSeq) {
+            // The replay came before the answer; still short of the server's last seq? Ask again, a few times at most.
+            this._resumeAgain = true;
+          }
         } while (this._resumeAgain && ++attempts < 5 && !this._stopped);
         if (this.stream && this.sequencer.lastSeq(this.stream) < result.lastSeq && !result.resyncRequired) {
           this._onError(new Error(`stream.resume left ${this.stream} at seq ${this.sequencer.lastSeq(this.stream)} of ${result.lastSeq}`));
@@ -365,7 +391,14 @@ export class HubClient {
         return result;
       } finally {
         this._resuming = null;
-        if (this.sequencer.hasGap()) this._armGapTimer();
+        const again = this._resumeAgain;
+        this._resumeAgain = false;
+        if (again && !this._stopped && this.connection.state === signalR.HubConnectionState.Connected) {
+          // Someone asked for a resume while this one failed or ran out of attempts: one more.
+          this.resume().catch((error) => this._onError(error));
+        } else if (this.sequencer.hasGap()) {
+          this._armGapTimer();
+        }
       }
     })();
     return this._resuming;
@@ -464,7 +497,11 @@ export class HubClient {
     }
   }
 
-  async _resync(resync) {
+  _resync(resync) {
+    this._resyncDone = this._handleResync(resync, false);
+  }
+
+  async _handleResync(resync, reset) {
     this._resyncing = true;
     this._clearGapTimer();
     try {
@@ -475,7 +512,8 @@ export class HubClient {
       this._resyncing = false;
     }
     // The application reloaded over REST: continue after the stream's last seq.
-    this.sequencer.skipTo(resync.stream, Number(resync.lastSeq));
+    if (reset) this.sequencer.reset(resync.stream, Number(resync.lastSeq));
+    else this.sequencer.skipTo(resync.stream, Number(resync.lastSeq));
     if (this.sequencer.hasGap()) this._armGapTimer();
   }
 

@@ -75,6 +75,18 @@ describe("StreamSequencer", () => {
     assert.equal(s.accept(ev("a", 5)), "duplicate");
   });
 
+  test("reset (the server's stream started over) moves back and drops what was held", () => {
+    const { s, delivered } = sequencer();
+    s.accept(ev("a", 1));
+    s.accept(ev("a", 2));
+    s.accept(ev("a", 5));
+    s.reset("a", 0);
+    assert.equal(s.lastSeq("a"), 0);
+    assert.ok(!s.hasGap());
+    assert.equal(s.accept(ev("a", 1)), "delivered");
+    assert.deepEqual(delivered, ["a#1", "a#2", "a#1"]);
+  });
+
   test("refuses events without a stream or a positive integer seq", () => {
     const { s } = sequencer();
     assert.throws(() => s.accept({ event: "x", seq: 1 }), TypeError);
