@@ -247,6 +247,7 @@ export class HubClient {
     this._resumeAgain = false;
     this._resyncing = false;
     this._resyncDone = Promise.resolve();
+    this._presence = null;
     this._stopped = false;
     this._listeners = new Map(); // event name → Set of handlers
 
@@ -300,6 +301,10 @@ export class HubClient {
       this._onStateChange("reconnected");
       // A new server-side connection: fetch whatever happened while we were away.
       this.resume().catch((error) => this._onError(error));
+      // It starts "online": tell it again if this client had said otherwise.
+      if (this._presence && this._presence !== "online") {
+        this.invoke("presence.update", { status: this._presence }).catch((error) => this._onError(error));
+      }
     });
     this.connection.onclose((error) => {
       this._clearGapTimer();
@@ -450,8 +455,12 @@ export class HubClient {
     return this.invoke("typing.stop", { conversationId });
   }
 
-  /** `presence.update`: "online", "away" or "offline" for this connection; resolves to the person's overall status. */
+  /**
+   * `presence.update`: "online", "away" or "offline" for this connection; resolves to the person's overall
+   * status. Kept across reconnects.
+   */
   setPresence(status) {
+    this._presence = status; // re-applied after a reconnect (a new connection starts online)
     return this.invoke("presence.update", { status });
   }
 

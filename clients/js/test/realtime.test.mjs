@@ -160,20 +160,36 @@ describe("Hub real time with @microsoft/signalr", () => {
     assert.ok(stopped.receivedAt - started.receivedAt < 900, "an explicit stop must not wait for the expiry");
   });
 
-  test("presence.changed: the agent sees the user come online, go away and go offline", async () => {
+  test("presence.changed: the agent sees the user come online, go away, drop and come back (still away), and go offline", async () => {
     const userId = uid("presence");
     const status = (s) => (e) => e.data.userId === userId && e.data.status === s;
-    const { client: user } = await connectUser(userId);
+    const sockets = [];
+    class TrackingWebSocket extends WebSocket {
+      constructor(...args) {
+        super(...args);
+        sockets.push(this);
+      }
+    }
+    const { client: user } = await connectUser(userId, {
+      reconnectDelays: [200],
+      connectionOptions: { WebSocket: TrackingWebSocket },
+      logLevel: signalR.LogLevel.None,
+    });
     await agentEvents.waitFor("presence.changed", status("online"));
 
     assert.equal(await user.setPresence("away"), "away");
     await agentEvents.waitFor("presence.changed", status("away"));
 
+    // A dropped socket: offline, back online with the new connection, and hub-client says "away" again.
+    sockets.at(-1).terminate();
+    const statuses = () => agentEvents.named("presence.changed", (e) => e.data.userId === userId).map((e) => e.data.status);
+    await until(() => statuses().length >= 5, "presence after the reconnect");
+    assert.deepEqual(statuses(), ["online", "away", "offline", "online", "away"]);
+
     await user.stop();
-    const offline = await agentEvents.waitFor("presence.changed", status("offline"));
-    const sequence = agentEvents.named("presence.changed", (e) => e.data.userId === userId).map((e) => e.data.status);
-    assert.deepEqual(sequence, ["online", "away", "offline"]);
-    assert.equal(offline.seq, null);
+    await until(() => statuses().length >= 6, "presence after stop");
+    assert.deepEqual(statuses(), ["online", "away", "offline", "online", "away", "offline"]);
+    assert.equal(agentEvents.named("presence.changed", status("offline")).at(-1).seq, null, "presence is ephemeral: no seq");
   });
 
   test("notification.push reaches a connected user with the spec's fields; acks and the in-app list work", async () => {
