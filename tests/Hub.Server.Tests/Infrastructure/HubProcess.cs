@@ -19,6 +19,7 @@ public sealed class HubProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private Process? _process;
+    private Process? _watchdog;
 
     private HubProcess(string name) => Name = name;
 
@@ -123,6 +124,20 @@ public sealed class HubProcess : IAsyncDisposable
             await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
             _process.Dispose();
         }
+
+        if (_watchdog is not null)
+        {
+            try
+            {
+                _watchdog.Kill();
+            }
+            catch (InvalidOperationException)
+            {
+                // it saw the node exit and ended by itself
+            }
+
+            _watchdog.Dispose();
+        }
     }
 
     private void Launch(IReadOnlyDictionary<string, string?> settings)
@@ -164,6 +179,29 @@ public sealed class HubProcess : IAsyncDisposable
         ProcessId = process.Id;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        _watchdog = Watch(process.Id);
+    }
+
+    /// <summary>
+    /// Kills the node if this test process dies first (a crashed or killed test host runs no
+    /// DisposeAsync), so no server outlives its run, holding a port and heartbeating into Redis.
+    /// </summary>
+    private static Process? Watch(int pid)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+
+        var info = new ProcessStartInfo("sh")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add($"while kill -0 {Environment.ProcessId} 2>/dev/null && kill -0 {pid} 2>/dev/null; do sleep 1; done; kill -9 {pid} 2>/dev/null");
+        return Process.Start(info);
     }
 
     private async Task WaitReadyAsync(TimeSpan timeout)
