@@ -29,6 +29,10 @@ public sealed class EmailOptions
     [Range(0, 3650)]
     public int InitialImportDays { get; set; } = 7;
 
+    /// <summary>With several nodes, how long one node's claim on a mailbox lasts without renewal (renewed every third of it).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.300", "01:00:00")]
+    public TimeSpan MailboxLease { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Longest wait before reconnecting to a mailbox that failed.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromMinutes(5);

@@ -16,7 +16,7 @@ namespace Hub.Adapters.Email.Inbound;
 /// neither re-reads nor skips mail. A failure reconnects with a growing delay.
 /// </summary>
 public sealed partial class ImapMailboxReader(
-    EmailMailbox mailbox, IServiceScopeFactory scopes, IOptions<EmailOptions> options, TimeProvider clock, ILogger logger)
+    EmailMailbox mailbox, string owner, IServiceScopeFactory scopes, IOptions<EmailOptions> options, TimeProvider clock, ILogger logger)
 {
     /// <summary>Counts imports, so tests and health checks can see a mailbox is being read.</summary>
     public int Imported => Volatile.Read(ref _imported);
@@ -29,11 +29,30 @@ public sealed partial class ImapMailboxReader(
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await ReadWhileHoldingLeaseAsync(stoppingToken);
+        }
+        finally
+        {
+            await ReleaseLeaseAsync();
+        }
+    }
+
+    private async Task ReadWhileHoldingLeaseAsync(CancellationToken stoppingToken)
+    {
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (!await TryHoldLeaseAsync(stoppingToken))
+                {
+                    // Another node reads this mailbox; look again when its claim could have lapsed.
+                    await Task.Delay(options.Value.MailboxLease / 3, clock, stoppingToken);
+                    continue;
+                }
+
                 using var client = new ImapClient { Timeout = (int)options.Value.CommandTimeout.TotalMilliseconds };
                 await ConnectAsync(client, stoppingToken);
                 var folder = await client.GetFolderAsync(mailbox.Folder, stoppingToken);
@@ -44,6 +63,11 @@ public sealed partial class ImapMailboxReader(
                 {
                     await ImportNewAsync(folder, stoppingToken);
                     await WaitForMailAsync(client, folder, stoppingToken);
+                    if (!await TryHoldLeaseAsync(stoppingToken))
+                    {
+                        LogLeaseLost(mailbox.ChannelId);
+                        break;
+                    }
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -64,6 +88,31 @@ public sealed partial class ImapMailboxReader(
                     return;
                 }
             }
+        }
+    }
+
+    private async Task<bool> TryHoldLeaseAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return scope.ServiceProvider.GetService<IMailboxLease>() is not { } lease
+            || await lease.TryAcquireAsync(mailbox.ChannelId, owner, options.Value.MailboxLease, cancellationToken);
+    }
+
+    private async Task ReleaseLeaseAsync()
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            if (scope.ServiceProvider.GetService<IMailboxLease>() is { } lease)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await lease.ReleaseAsync(mailbox.ChannelId, owner, timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The claim runs out by itself; releasing only lets another node take over sooner.
+            LogReleaseFailed(ex, mailbox.ChannelId);
         }
     }
 
@@ -157,12 +206,13 @@ public sealed partial class ImapMailboxReader(
         var o = options.Value;
         if (!o.UseIdle || !client.Capabilities.HasFlag(ImapCapabilities.Idle))
         {
-            await Task.Delay(o.PollInterval, clock, stoppingToken);
+            await Task.Delay(TimeSpan.FromTicks(Math.Min(o.PollInterval.Ticks, o.MailboxLease.Ticks / 3)), clock, stoppingToken);
             await client.NoOpAsync(stoppingToken);
             return;
         }
 
-        using var done = new CancellationTokenSource(o.IdleRefresh, clock);
+        // IDLE ends in time to renew the lease on this mailbox before it lapses.
+        using var done = new CancellationTokenSource(TimeSpan.FromTicks(Math.Min(o.IdleRefresh.Ticks, o.MailboxLease.Ticks / 3)), clock);
         void OnCountChanged(object? sender, EventArgs e) => done.Cancel();
         folder.CountChanged += OnCountChanged;
         try
@@ -177,6 +227,12 @@ public sealed partial class ImapMailboxReader(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the mailbox of channel {ChannelId} failed; reconnecting in {Delay}")]
     private partial void LogFailed(Exception exception, Guid channelId, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Another node took over the mailbox of channel {ChannelId}")]
+    private partial void LogLeaseLost(Guid channelId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Releasing the mailbox of channel {ChannelId} failed")]
+    private partial void LogReleaseFailed(Exception exception, Guid channelId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The mailbox of channel {ChannelId} changed UIDVALIDITY ({Old} → {New}); re-reading its recent mail")]
     private partial void LogValidityChanged(Guid channelId, string old, uint @new);

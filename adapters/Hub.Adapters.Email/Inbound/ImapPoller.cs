@@ -15,6 +15,9 @@ public sealed partial class ImapPoller(
     private readonly ILogger _logger = loggers.CreateLogger<ImapPoller>();
     private readonly Dictionary<Guid, Running> _readers = [];
 
+    /// <summary>Who this poller is when it claims a mailbox (one per process and start).</summary>
+    public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+
     /// <summary>The readers now running, by channel; for tests and health checks.</summary>
     public IReadOnlyDictionary<Guid, ImapMailboxReader> Readers
     {
@@ -110,7 +113,7 @@ public sealed partial class ImapPoller(
         {
             foreach (var mailbox in wanted.Values.Where(m => !_readers.ContainsKey(m.ChannelId)))
             {
-                var reader = new ImapMailboxReader(mailbox, scopes, options, clock, loggers.CreateLogger<ImapMailboxReader>());
+                var reader = new ImapMailboxReader(mailbox, Owner, scopes, options, clock, loggers.CreateLogger<ImapMailboxReader>());
                 var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 _readers[mailbox.ChannelId] = new Running(mailbox, reader, stop, Task.Run(() => reader.RunAsync(stop.Token), CancellationToken.None));
                 LogStarted(mailbox.ChannelId, mailbox.Imap!.ToString(), mailbox.Folder);

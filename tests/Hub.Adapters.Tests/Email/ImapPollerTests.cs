@@ -19,7 +19,9 @@ public sealed class ImapPollerTests
     private readonly RecordingStatusSink _statuses = new();
     private readonly StaticChannelDirectory _directory = new();
 
-    private ServiceProvider Host(bool useIdle)
+    private readonly InMemoryMailboxLease _lease = new(TimeProvider.System);
+
+    private ServiceProvider Host(bool useIdle, bool withLease = false)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -27,6 +29,7 @@ public sealed class ImapPollerTests
             ["Email:PollInterval"] = "00:00:00.200",
             ["Email:ChannelRefreshInterval"] = "00:00:00.200",
             ["Email:MaxReconnectDelay"] = "00:00:00.500",
+            ["Email:MailboxLease"] = "00:00:01.500",
         }).Build();
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
@@ -36,6 +39,11 @@ public sealed class ImapPollerTests
         services.AddSingleton<IInboundProcessor>(_inbox);
         services.AddSingleton<IDeliveryStatusSink>(_statuses);
         services.AddSingleton<IEmailChannelDirectory>(_directory);
+        if (withLease)
+        {
+            services.AddSingleton<IMailboxLease>(_lease);
+        }
+
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
@@ -176,5 +184,34 @@ public sealed class ImapPollerTests
         Assert.Equal(MessageStatus.Bounced, update.Status);
         Assert.True(update.SuppressAddress);
         Assert.Equal("After the bounce", Assert.Single(_inbox.Received).Subject);
+    }
+
+    [MailServerFact]
+    public async Task Two_nodes_read_a_mailbox_once_and_the_second_takes_over_when_the_first_stops()
+    {
+        var user = MailServers.NewMailbox();
+        AddMailbox(user);
+        await MailServers.DeliverAsync(user, CustomerMail(user, "One"));
+
+        await using var nodeA = Host(useIdle: true, withLease: true);
+        await using var nodeB = Host(useIdle: true, withLease: true);
+        var pollerA = await StartAsync(nodeA);
+        await _inbox.WaitForAsync(1);
+        var pollerB = await StartAsync(nodeB);
+        await MailServers.DeliverAsync(user, CustomerMail(user, "Two"));
+        await _inbox.WaitForAsync(2);
+        await Task.Delay(1000);
+        var readerA = pollerA.Readers.Values.Single();
+        var readerB = pollerB.Readers.Values.Single();
+
+        await pollerA.StopAsync(CancellationToken.None);
+        await MailServers.DeliverAsync(user, CustomerMail(user, "Three"));
+        await _inbox.WaitForAsync(3);
+        await Task.Delay(1000);
+        await pollerB.StopAsync(CancellationToken.None);
+
+        Assert.Equal(["One", "Two", "Three"], _inbox.Received.Select(m => m.Subject).ToList());
+        Assert.Equal(2, readerA.Imported);
+        Assert.Equal(1, readerB.Imported);
     }
 }

@@ -170,3 +170,37 @@ public sealed class StaticChannelDirectory : IEmailChannelDirectory
     public Task<IReadOnlyList<EmailMailbox>> ListActiveAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<EmailMailbox>>([.. Mailboxes]);
 }
+
+/// <summary>The claim on a mailbox, in memory, shared by the "nodes" of a test.</summary>
+public sealed class InMemoryMailboxLease(TimeProvider clock) : Hub.Adapters.Email.Inbound.IMailboxLease
+{
+    private readonly Dictionary<Guid, (string Owner, DateTimeOffset At)> _claims = [];
+
+    public Task<bool> TryAcquireAsync(Guid channelId, string owner, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        lock (_claims)
+        {
+            var now = clock.GetUtcNow();
+            if (_claims.TryGetValue(channelId, out var claim) && claim.Owner != owner && claim.At > now - ttl)
+            {
+                return Task.FromResult(false);
+            }
+
+            _claims[channelId] = (owner, now);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task ReleaseAsync(Guid channelId, string owner, CancellationToken cancellationToken)
+    {
+        lock (_claims)
+        {
+            if (_claims.TryGetValue(channelId, out var claim) && claim.Owner == owner)
+            {
+                _claims.Remove(channelId);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -49,6 +49,7 @@ public class EmailWebhookApp : HubApp
             {
                 services.AddEmailChannel(configuration!);
                 services.AddScoped<IEmailChannelDirectory, EmailChannelDirectory>();
+                services.AddScoped<Hub.Adapters.Email.Inbound.IMailboxLease, MailboxLease>();
             }
 
             services.AddTransient<IStartupFilter, MapEmailWebhooksIfMissing>();

@@ -1,4 +1,5 @@
 using Hub.Adapters.Email;
+using Hub.Adapters.Email.Inbound;
 
 namespace Hub.Server.Webhooks.Email;
 
@@ -13,6 +14,7 @@ public static class EmailExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddEmailChannel(builder.Configuration);
         builder.Services.AddScoped<IEmailChannelDirectory, EmailChannelDirectory>();
+        builder.Services.AddScoped<IMailboxLease, MailboxLease>();
         return builder;
     }
 }
