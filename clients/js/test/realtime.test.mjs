@@ -171,7 +171,7 @@ describe("Hub real time with @microsoft/signalr", () => {
       }
     }
     const { client: user } = await connectUser(userId, {
-      reconnectDelays: [200],
+      reconnectDelays: [1000], // the server sees the old socket go before the new one comes
       connectionOptions: { WebSocket: TrackingWebSocket },
       logLevel: signalR.LogLevel.None,
     });
