@@ -141,7 +141,9 @@ public sealed partial class ImapMailboxReader(
             uids = days == 0
                 ? []
                 : await folder.SearchAsync(SearchQuery.DeliveredAfter(clock.GetUtcNow().UtcDateTime.Date.AddDays(-days)), cancellationToken);
-            var start = days == 0 && folder.UidNext is { } next ? next.Id - 1 : 0;
+            // The cursor starts just below the window, or after the newest message when the window is empty:
+            // mail older than the window is never imported, not even on a later pass.
+            var start = uids.Count > 0 ? uids.Min(u => u.Id) - 1 : await HighestUidAsync(folder, cancellationToken);
             await SaveCursorAsync(start, folder.UidValidity, cancellationToken);
             lastUid = start;
         }
@@ -171,6 +173,17 @@ public sealed partial class ImapMailboxReader(
         }
 
         return accepted;
+    }
+
+    private static async Task<uint> HighestUidAsync(IMailFolder folder, CancellationToken cancellationToken)
+    {
+        if (folder.UidNext is { } next)
+        {
+            return next.Id - 1;
+        }
+
+        var all = await folder.SearchAsync(SearchQuery.All, cancellationToken);
+        return all.Count == 0 ? 0 : all.Max(u => u.Id);
     }
 
     private async Task<(uint LastUid, bool ValidityChanged)> ReadCursorAsync(IMailFolder folder, CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ public sealed class ImapPollerTests
 
     private readonly InMemoryMailboxLease _lease = new(TimeProvider.System);
 
-    private ServiceProvider Host(bool useIdle, bool withLease = false)
+    private ServiceProvider Host(bool useIdle, bool withLease = false, int initialImportDays = 7)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -30,6 +30,7 @@ public sealed class ImapPollerTests
             ["Email:ChannelRefreshInterval"] = "00:00:00.200",
             ["Email:MaxReconnectDelay"] = "00:00:00.500",
             ["Email:MailboxLease"] = "00:00:01.500",
+            ["Email:InitialImportDays"] = initialImportDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }).Build();
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
@@ -213,5 +214,29 @@ public sealed class ImapPollerTests
         Assert.Equal(["One", "Two", "Three"], _inbox.Received.Select(m => m.Subject).ToList());
         Assert.Equal(2, readerA.Imported);
         Assert.Equal(1, readerB.Imported);
+    }
+
+    [MailServerTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_new_mailbox_imports_only_the_recent_window_and_never_older_mail_later(bool recentMailWaiting)
+    {
+        var user = MailServers.NewMailbox();
+        AddMailbox(user);
+        await MailServers.AppendAsync(user, CustomerMail(user, "Last month"), DateTimeOffset.UtcNow.AddDays(-30));
+        if (recentMailWaiting)
+        {
+            await MailServers.AppendAsync(user, CustomerMail(user, "Yesterday"), DateTimeOffset.UtcNow.AddDays(-1));
+        }
+
+        await using var host = Host(useIdle: true, initialImportDays: 7);
+        var poller = await StartAsync(host);
+        await Task.Delay(1000);
+        await MailServers.DeliverAsync(user, CustomerMail(user, "Today"));
+        await _inbox.WaitForAsync(recentMailWaiting ? 2 : 1);
+        await Task.Delay(1000);
+        await poller.StopAsync(CancellationToken.None);
+
+        Assert.Equal(recentMailWaiting ? ["Yesterday", "Today"] : ["Today"], _inbox.Received.Select(m => m.Subject).ToList());
     }
 }

@@ -25,6 +25,18 @@ public sealed class MailServerFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that needs the test mail servers; see <see cref="MailServerFactAttribute"/>.</summary>
+public sealed class MailServerTheoryAttribute : TheoryAttribute
+{
+    public MailServerTheoryAttribute()
+    {
+        if (MailServers.Smtp is null && Environment.GetEnvironmentVariable("CI") != "true")
+        {
+            Skip = "SKIPPED: no mail servers (set HUB_TEST_SMTP and HUB_TEST_IMAP, or `source scripts/lib/mail.sh && start_mail`).";
+        }
+    }
+}
+
 /// <summary>Where the test mail servers are. Any user logs in with <see cref="Password"/> and sees the mail sent to that local part.</summary>
 public static class MailServers
 {
@@ -93,6 +105,16 @@ public static class MailServers
             await client.DisconnectAsync(true);
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>Puts a message into a mailbox over IMAP APPEND with the given arrival date, as a migrated or old mail.</summary>
+    public static async Task AppendAsync(string user, MimeMessage message, DateTimeOffset arrivedAt)
+    {
+        using var client = new ImapClient();
+        await client.ConnectAsync(Imap!.Value.Host, Imap.Value.Port, MailKit.Security.SecureSocketOptions.None);
+        await client.AuthenticateAsync(user, Password);
+        await client.Inbox.AppendAsync(new AppendRequest(message) { InternalDate = arrivedAt });
+        await client.DisconnectAsync(true);
     }
 
     /// <summary>Puts a raw message into a mailbox over SMTP, the way a customer's mail arrives.</summary>
