@@ -18,7 +18,7 @@ namespace Hub.Bench;
 internal static class Fanout
 {
     public sealed record Options(int Clients, int Seconds, int Rate, IReadOnlyList<string> Targets, string PeersDirectory, string? MarkdownOut,
-        int QuietWaitSeconds);
+        int QuietWaitSeconds, int Repeat);
 
     private sealed record Run(string Target, string Mode, long Sent, long Received, long Expected, double DeliveredPerSecond,
         double? P50, double? P99, double? P999, double Max, double ServerCpu, double ClientCpu, double OthersCpu, long MinPerClient, string Load);
@@ -33,25 +33,33 @@ internal static class Fanout
     public static async Task<int> RunAsync(Options options)
     {
         var total = Stopwatch.StartNew();
-        Console.WriteLine($"fan-out: {options.Clients} clients, {options.Seconds} s per run, fixed rate {options.Rate}/s, targets {string.Join(", ", options.Targets)}");
+        Console.WriteLine($"fan-out: {options.Clients} clients, {options.Seconds} s per run, fixed rate {options.Rate}/s, targets {string.Join(", ", options.Targets)}, {options.Repeat} round(s)");
         var runs = new List<Run>();
         HubHost? hub = null;
         string? tokenFile = null;
         try
         {
-            foreach (var target in options.Targets)
+            for (var repeat = 1; repeat <= options.Repeat; repeat++)
             {
-                if (target.StartsWith("hub", StringComparison.Ordinal) && hub is null)
+                foreach (var target in options.Targets)
                 {
-                    var started = Stopwatch.StartNew();
-                    hub = new HubHost();
-                    hub.Start();
-                    tokenFile = Path.GetTempFileName();
-                    await File.WriteAllLinesAsync(tokenFile, await hub.MintTokensAsync(options.Clients, TimeSpan.FromHours(1)));
-                    Console.WriteLine($"hub: listening on {hub.Address} (started and {options.Clients} tokens minted in {started.Elapsed.TotalSeconds:0.0} s)");
-                }
+                    if (target.StartsWith("hub", StringComparison.Ordinal) && hub is null)
+                    {
+                        var started = Stopwatch.StartNew();
+                        hub = new HubHost();
+                        hub.Start();
+                        tokenFile = Path.GetTempFileName();
+                        await File.WriteAllLinesAsync(tokenFile, await hub.MintTokensAsync(options.Clients, TimeSpan.FromHours(1)));
+                        Console.WriteLine($"hub: listening on {hub.Address} (started and {options.Clients} tokens minted in {started.Elapsed.TotalSeconds:0.0} s)");
+                    }
 
-                runs.AddRange(await RunTargetAsync(target, options, hub, tokenFile));
+                    if (options.Repeat > 1)
+                    {
+                        Console.WriteLine($"-- round {repeat}/{options.Repeat}: {target}");
+                    }
+
+                    runs.AddRange(await RunTargetAsync(target, options, hub, tokenFile));
+                }
             }
         }
         finally
@@ -84,7 +92,7 @@ internal static class Fanout
         NodeProcess? server = null;
         string url;
         string clientKind;
-        Func<string, int, Task<JsonElement>> broadcast;
+        Func<int, int, Task<JsonElement>> broadcast; // (seconds, rate: 0 = as fast as it can)
         Func<double> serverCpu;
         var results = new List<Run>();
         try
@@ -96,7 +104,7 @@ internal static class Fanout
                 url = target == "ws" ? $"ws://127.0.0.1:{port}" : $"http://127.0.0.1:{port}";
                 clientKind = target;
                 var s = server;
-                broadcast = (mode, rate) => s.CommandAsync(new { cmd = "run", seconds = options.Seconds, rate }, TimeSpan.FromSeconds(options.Seconds + 30));
+                broadcast = (seconds, rate) => s.CommandAsync(new { cmd = "run", seconds, rate }, TimeSpan.FromSeconds(seconds + 30));
                 serverCpu = () => s.CpuSeconds;
             }
             else
@@ -104,7 +112,7 @@ internal static class Fanout
                 url = new Uri(hub!.Address, "/hubs/client").ToString();
                 clientKind = target == "hub-msgpack" ? "signalr-msgpack" : "signalr";
                 var context = hub.Services.GetRequiredService<IHubContext<ClientHub, IEndUserClient>>();
-                broadcast = (mode, rate) => HubBroadcastAsync(context, options.Seconds, rate);
+                broadcast = (seconds, rate) => HubBroadcastAsync(context, seconds, rate);
                 serverCpu = () => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
             }
 
@@ -130,6 +138,10 @@ internal static class Fanout
             }
 
             await Task.Delay(1000); // let connection bookkeeping settle (Hub: presence, pending pushes)
+
+            // Warm-up, not measured: 1 s as fast as it can (JIT on both sides), then let it drain.
+            await broadcast(1, 0);
+            await DrainAsync(clients, long.MaxValue, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(15));
             foreach (var (mode, rate) in new[] { ("max", 0), ("rate", options.Rate) })
             {
                 await WaitForQuietAsync(target, options.QuietWaitSeconds);
@@ -137,35 +149,14 @@ internal static class Fanout
                 var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
                 var (server0, clients0, machine0) = (serverCpu(), clients.CpuSeconds, MachineCpu());
                 var wall = Stopwatch.StartNew();
-                var sentAnswer = await broadcast(mode, rate);
+                var sentAnswer = await broadcast(options.Seconds, rate);
                 var sent = sentAnswer.GetProperty("sent").GetInt64();
                 var startUs = sentAnswer.GetProperty("startUs").GetInt64();
                 var expected = sent * connectedCount;
 
                 // Wait for what is still in flight: until every message arrived, or nothing more came for
                 // 2 s, or 30 s at most (a run that lost messages says so in received / expected).
-                JsonElement report;
-                var drain = Stopwatch.StartNew();
-                var quiet = Stopwatch.StartNew();
-                long previous = -1;
-                while (true)
-                {
-                    report = await clients.CommandAsync(new { cmd = "report" }, CommandTimeout);
-                    var received = report.GetProperty("received").GetInt64();
-                    if (received != previous)
-                    {
-                        quiet.Restart();
-                        previous = received;
-                    }
-
-                    if (received >= expected || quiet.Elapsed > TimeSpan.FromSeconds(2) || drain.Elapsed > TimeSpan.FromSeconds(30))
-                    {
-                        break;
-                    }
-
-                    await Task.Delay(250);
-                }
-
+                var report = await DrainAsync(clients, expected, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
                 var seconds = wall.Elapsed.TotalSeconds;
                 var (server1, clients1, machine1) = (serverCpu(), clients.CpuSeconds, MachineCpu());
                 var others = Math.Max(0, (machine1 - machine0 - (server1 - server0) - (clients1 - clients0)) / seconds);
@@ -191,6 +182,30 @@ internal static class Fanout
         // Hub: let it process the disconnects before the next target starts.
         await Task.Delay(target.StartsWith("hub", StringComparison.Ordinal) ? 3000 : 1000);
         return results;
+    }
+
+    private static async Task<JsonElement> DrainAsync(NodeProcess clients, long expected, TimeSpan quietFor, TimeSpan atMost)
+    {
+        var drain = Stopwatch.StartNew();
+        var quiet = Stopwatch.StartNew();
+        long previous = -1;
+        while (true)
+        {
+            var report = await clients.CommandAsync(new { cmd = "report" }, CommandTimeout);
+            var received = report.GetProperty("received").GetInt64();
+            if (received != previous)
+            {
+                quiet.Restart();
+                previous = received;
+            }
+
+            if (received >= expected || quiet.Elapsed > quietFor || drain.Elapsed > atMost)
+            {
+                return report;
+            }
+
+            await Task.Delay(250);
+        }
     }
 
     /// <summary>Broadcasts through the hub context, as product events go out (only to all instead of one stream's group).</summary>
@@ -286,6 +301,12 @@ internal static class Fanout
         return busy / 100.0; // USER_HZ
     }
 
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
     private static double? Number(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 
@@ -295,12 +316,23 @@ internal static class Fanout
         string Rate(double v) => v.ToString("#,0", ci);
         string Ms(double? v) => v is { } d ? d.ToString("0.00", ci) : "–";
         string Ratio(double? a, double? b) => a is { } x && b is { } y && y > 0 ? (x / y).ToString("0.00", ci) + "×" : "–";
-        Run? Find(string target, string mode) => runs.FirstOrDefault(r => r.Target == target && r.Mode == mode);
+        // With several rounds, each figure is the median over the rounds (taken figure by figure).
+        Run? Find(string target, string mode)
+        {
+            var all = runs.Where(r => r.Target == target && r.Mode == mode).ToList();
+            return all.Count == 0 ? null : all[0] with
+            {
+                DeliveredPerSecond = Median(all.Select(r => r.DeliveredPerSecond)),
+                P50 = Median(all.Select(r => r.P50 ?? double.NaN)),
+                P99 = Median(all.Select(r => r.P99 ?? double.NaN)),
+            };
+        }
 
         var hubTargets = runs.Select(r => r.Target).Where(t => t.StartsWith("hub", StringComparison.Ordinal)).Distinct().ToList();
         var sb = new StringBuilder();
         var mem = File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
-        sb.AppendLine(ci, $"Fan-out, {options.Clients} clients, {options.Seconds} s per run — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {long.Parse(mem, ci) / 1024 / 1024} GiB, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}; clients and server share the cores");
+        var rounds = options.Repeat > 1 ? $", median of {options.Repeat} rounds (targets interleaved)" : "";
+        sb.AppendLine(ci, $"Fan-out, {options.Clients} clients, {options.Seconds} s per run{rounds} — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {long.Parse(mem, ci) / 1024 / 1024} GiB, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}; clients and server share the cores");
         sb.AppendLine();
         sb.AppendLine("| run | metric | target | Hub | ws | socket.io | Hub/ws | Hub/socket.io |");
         sb.AppendLine("|---|---|---|---:|---:|---:|---:|---:|");

@@ -12,9 +12,10 @@ internal static class BenchMain
         {
             Console.WriteLine("""
                 Hub.Bench — scenarios:
-                  fanout [--clients 1000] [--seconds 10] [--rate 50] [--targets ws,socketio,hub] [--peers DIR] [--markdown FILE] [--quiet-wait 5]
+                  fanout [--clients 1000] [--seconds 10] [--rate 50] [--targets ws,socketio,hub] [--peers DIR] [--markdown FILE] [--quiet-wait 5] [--repeat 1]
                       Broadcast fan-out to N WebSocket clients: Hub's /hubs/client vs the npm ws server and socket.io 4.
                       Targets: ws, socketio, hub (JSON protocol), hub-msgpack (MessagePack protocol).
+                      --repeat N runs every target N times, interleaved, and reports medians.
                       Before each run, waits up to --quiet-wait seconds for the (shared) machine to be idle.
                       Needs Node and `npm ci` in bench/peers (bench/run-fanout.sh does both).
                 """);
@@ -27,9 +28,10 @@ internal static class BenchMain
                 var clients = Int(args, "--clients", 1000);
                 var seconds = Int(args, "--seconds", 10);
                 var rate = Int(args, "--rate", 50);
-                if (clients is < 1 or > 20_000 || seconds is < 1 or > 60 || rate is < 1 or > 10_000)
+                var repeat = Int(args, "--repeat", 1);
+                if (clients is < 1 or > 20_000 || seconds is < 1 or > 60 || rate is < 1 or > 10_000 || repeat is < 1 or > 5)
                 {
-                    Console.Error.WriteLine("--clients 1..20000, --seconds 1..60, --rate 1..10000");
+                    Console.Error.WriteLine("--clients 1..20000, --seconds 1..60, --rate 1..10000, --repeat 1..5");
                     return 2;
                 }
 
@@ -48,7 +50,7 @@ internal static class BenchMain
                 }
 
                 return await Fanout.RunAsync(new Fanout.Options(clients, seconds, rate, targets, peers, Str(args, "--markdown") is { } md ? Path.GetFullPath(md) : null,
-                    Int(args, "--quiet-wait", 5)));
+                    Int(args, "--quiet-wait", 5), repeat));
             default:
                 Console.Error.WriteLine($"unknown scenario {args[0]} (try --help)");
                 return 2;
