@@ -7,7 +7,7 @@ namespace Hub.Server.Infrastructure;
 /// Turns unreadable request bodies and parameters into 400 problem+json that names the field, instead
 /// of an empty 400 (or a 500).
 /// </summary>
-internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -18,7 +18,9 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
 
         var (field, message) = bad.InnerException is JsonException json
             ? (FieldOf(json.Path), Describe(json))
-            : (string.Empty, bad.Message);
+            : BindingFailure().Match(bad.Message) is { Success: true } binding
+                ? (JsonNamingPolicy.SnakeCaseLower.ConvertName(binding.Groups[1].Value), $"'{binding.Groups[2].Value}' is not a valid value.")
+                : (string.Empty, bad.Message);
         httpContext.Response.StatusCode = bad.StatusCode;
         var problem = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
         {
@@ -28,6 +30,10 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
         };
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
+
+    // "Failed to bind parameter \"Nullable<int> limit\" from \"lots\"."
+    [System.Text.RegularExpressions.GeneratedRegex("parameter \"[^\"]*?(\\w+)\" from \"(.*)\"")]
+    private static partial System.Text.RegularExpressions.Regex BindingFailure();
 
     private static string FieldOf(string? path) =>
         string.IsNullOrEmpty(path) || path == "$" ? "$" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;

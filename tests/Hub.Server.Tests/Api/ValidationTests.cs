@@ -73,6 +73,10 @@ public sealed class ValidationTests(HubApp app)
         var response = await client.GetAsync("/api/v1/contacts?limit=lots");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True((await response.JsonAsync()).GetProperty("errors").TryGetProperty("limit", out _));
+        var badEnum = await client.GetAsync("/api/v1/conversations?channel=fax");
+        Assert.Equal(HttpStatusCode.BadRequest, badEnum.StatusCode);
+        Assert.True((await badEnum.JsonAsync()).GetProperty("errors").TryGetProperty("channel", out _));
     }
 
     [Fact]

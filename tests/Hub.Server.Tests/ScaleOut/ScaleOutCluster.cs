@@ -47,7 +47,10 @@ public sealed class ScaleOutCluster : IAsyncLifetime
     /// <summary><c>postgres</c> or <c>sqlite</c>.</summary>
     public string StoreKind => _postgresDatabase is null ? "sqlite" : "postgres";
 
-    /// <summary>How long both nodes took to become ready, one after the other.</summary>
+    /// <summary>Start both nodes at the same moment on the new database (as <c>docker compose --profile scale-out up</c> does) instead of one after the other.</summary>
+    public bool StartTogether { get; init; }
+
+    /// <summary>How long both nodes took to become ready.</summary>
     public TimeSpan StartupTime { get; private set; }
 
     // An explicit HUB_TEST_STORE wins, so scripts/test.sh's SQLite and PostgreSQL passes each run these
@@ -127,9 +130,34 @@ public sealed class ScaleOutCluster : IAsyncLifetime
             settings["Storage__SqlitePath"] = Path.Combine(_sqliteDirectory, "hub.db");
         }
 
-        // One after the other: A migrates the new database and creates the first admin, B finds them.
-        _a = await HubProcess.StartAsync("A", settings);
-        _b = await HubProcess.StartAsync("B", settings);
+        if (StartTogether)
+        {
+            Task<HubProcess>[] starts = [HubProcess.StartAsync("A", settings), HubProcess.StartAsync("B", settings)];
+            try
+            {
+                await Task.WhenAll(starts);
+            }
+            catch (InvalidOperationException)
+            {
+                foreach (var ready in starts.Where(t => t.IsCompletedSuccessfully))
+                {
+                    await ready.Result.DisposeAsync();
+                }
+
+                throw new InvalidOperationException("Two nodes started together on a new database did not both become ready:\n"
+                    + string.Join('\n', starts.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!.Message)));
+            }
+
+            _a = starts[0].Result;
+            _b = starts[1].Result;
+        }
+        else
+        {
+            // One after the other: A migrates the new database and creates the first admin, B finds them.
+            _a = await HubProcess.StartAsync("A", settings);
+            _b = await HubProcess.StartAsync("B", settings);
+        }
+
         StartupTime = DateTime.UtcNow - started;
     }
 

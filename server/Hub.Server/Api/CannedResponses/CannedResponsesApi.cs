@@ -105,7 +105,7 @@ public static class CannedResponsesApi
 
     /// <summary>Fills the placeholders for a conversation's contact and the calling agent.</summary>
     internal static async Task<Results<Ok<RenderedResponse>, ValidationProblem, ProblemHttpResult>> RenderAsync(
-        Guid id, Guid? conversationId, HubDbContext db, HttpContext http, CancellationToken cancellationToken)
+        Guid id, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "conversation_id")] Guid? conversationId, HubDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
         var canned = await db.CannedResponses.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (canned is null)

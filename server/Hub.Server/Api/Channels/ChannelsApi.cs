@@ -65,10 +65,15 @@ public static class ChannelsApi
         return app;
     }
 
-    internal static async Task<Ok<List<ChannelResponse>>> ListAsync(HubDbContext db, ChannelType? type, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<List<ChannelResponse>>, ValidationProblem>> ListAsync(HubDbContext db, string? type, CancellationToken cancellationToken)
     {
+        if (!QueryEnum.TryParse<ChannelType>(type, out var typeFilter))
+        {
+            return Problems.Invalid("type", $"type is one of: {QueryEnum.Allowed<ChannelType>()}.");
+        }
+
         var query = db.Channels.AsNoTracking();
-        if (type is { } t)
+        if (typeFilter is { } t)
         {
             query = query.Where(c => c.Type == t);
         }

@@ -34,7 +34,7 @@ public static class ConversationsApi
     /// <c>q</c> (subject and message text; PostgreSQL full-text search on PostgreSQL). Newest activity first.
     /// </summary>
     internal static async Task<Results<Ok<Page<ConversationResponse>>, ValidationProblem>> ListAsync(
-        HubDbContext db, HttpContext http, ConversationStatus? status, string? assignee, string? label, ChannelType? channel, string? team,
+        HubDbContext db, HttpContext http, string? status, string? assignee, string? label, string? channel, string? team,
         string? sentiment, string? q, int? limit, string? cursor, CancellationToken cancellationToken)
     {
         var take = limit ?? PageCursor.DefaultLimit;
@@ -43,8 +43,18 @@ public static class ConversationsApi
             return Problems.Invalid("limit", $"limit must be between 1 and {PageCursor.MaxLimit}.");
         }
 
+        if (!QueryEnum.TryParse<ConversationStatus>(status, out var statusFilter))
+        {
+            return Problems.Invalid("status", $"status is one of: {QueryEnum.Allowed<ConversationStatus>()}.");
+        }
+
+        if (!QueryEnum.TryParse<ChannelType>(channel, out var channelFilter))
+        {
+            return Problems.Invalid("channel", $"channel is one of: {QueryEnum.Allowed<ChannelType>()}.");
+        }
+
         var query = db.Conversations.AsNoTracking();
-        if (status is { } s)
+        if (statusFilter is { } s)
         {
             query = query.Where(c => c.Status == s);
         }
@@ -75,7 +85,7 @@ public static class ConversationsApi
             query = query.Where(c => c.Labels.Contains(label));
         }
 
-        if (channel is { } ch)
+        if (channelFilter is { } ch)
         {
             query = query.Where(c => c.ChannelType == ch);
         }

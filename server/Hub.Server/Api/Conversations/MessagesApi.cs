@@ -61,7 +61,8 @@ public static class MessagesApi
             outbound, workspace, http, cancellationToken);
 
     internal static async Task<Results<Ok<Page<MessageResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(
-        HubDbContext db, Guid? conversationId, Guid? channelId, int? limit, string? cursor, CancellationToken cancellationToken)
+        HubDbContext db, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "conversation_id")] Guid? conversationId,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "channel_id")] Guid? channelId, int? limit, string? cursor, CancellationToken cancellationToken)
     {
         var query = db.Messages.AsQueryable();
         if (conversationId is { } c)
