@@ -1,0 +1,130 @@
+using System.Net.Http.Json;
+using Hub.Core.Channels;
+using Hub.Core.Inbox;
+using Hub.Core.Realtime;
+using Hub.Data;
+using Hub.Server.Inbox;
+using Hub.Server.Realtime;
+using Hub.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Hub.Server.Tests.Inbox;
+
+/// <summary>Auto-assignment and SLA timing, with Hub's clock replaced by a test clock.</summary>
+public sealed class AssignmentAndSlaTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private readonly HubApp _app;
+
+    public AssignmentAndSlaTests() => _app = new HubApp { ExtraServices = s => s.AddSingleton<TimeProvider>(_clock) };
+
+    public Task InitializeAsync() => _app.InitializeAsync();
+
+    public async Task DisposeAsync() => await ((IAsyncLifetime)_app).DisposeAsync();
+
+    [Fact]
+    public async Task Auto_assignment_goes_round_robin_to_online_available_agents_within_capacity()
+    {
+        var admin = await _app.NewWorkspaceAsync($"Assign {Guid.NewGuid():N}");
+        var workspace = Guid.Parse((await admin.GetJsonAsync("/api/v1/workspace")).Str("id"));
+        async Task<string> Agent(string name, int capacity, string availability = "online")
+        {
+            var member = await admin.PostJsonAsync("/api/v1/members",
+                new { email = $"{name}-{Guid.NewGuid():N}@example.com", display_name = name, role = "agent", password = "Agent-Passw0rd-1", conversation_capacity = capacity });
+            if (availability != "online")
+            {
+                await admin.PatchAsJsonAsync($"/api/v1/members/{member.Str("id")}", new { availability });
+            }
+
+            return member.Str("id");
+        }
+
+        var ana = await Agent("Ana", 1);
+        var ben = await Agent("Ben", 2);
+        var cai = await Agent("Cai", 5);          // never connects
+        var dee = await Agent("Dee", 5, "busy");  // connected but busy
+        var presence = _app.Services.GetRequiredService<IPresenceTracker>();
+        foreach (var (id, connection) in new[] { (ana, "c1"), (ben, "c2"), (dee, "c4") })
+        {
+            await presence.ConnectedAsync(workspace, PresenceKind.Member, id, connection);
+        }
+
+        var assignees = new List<string?>();
+        for (var i = 0; i < 4; i++)
+        {
+            var result = await ReceiveAsync(new InboundMessage
+            {
+                WorkspaceId = workspace, Channel = ChannelType.Email, From = $"customer{i}-{Guid.NewGuid():N}@example.com",
+                Subject = $"Question {i}", Text = "Could you tell me the opening hours?", ExternalId = $"<{Guid.NewGuid():N}@x>", ReceivedAt = _clock.GetUtcNow(),
+            });
+            var conversation = await admin.GetJsonAsync($"/api/v1/conversations/{result.ConversationId}");
+            assignees.Add(conversation.GetProperty("assignee_id").GetString());
+        }
+
+        Assert.Equal(new[] { ana, ben }.Order(), assignees.Take(2).Order()!);
+        Assert.Equal(ben, assignees[2]);   // Ana is at her capacity of 1
+        Assert.Null(assignees[3]);         // everyone online and available is full
+        Assert.DoesNotContain(cai, assignees);
+        Assert.DoesNotContain(dee, assignees);
+    }
+
+    [Fact]
+    public async Task Sla_warning_and_breach_fire_on_time_once_and_a_first_response_stops_the_clock()
+    {
+        var admin = await _app.SignedInAsync();
+        var policies = Enum.GetNames<Priority>().Select(p => new { priority = p.ToLowerInvariant(), first_response_minutes = 10, resolution_minutes = 60 });
+        (await admin.PutAsJsonAsync("/api/v1/sla-policies", policies)).EnsureSuccessStatusCode();
+        await admin.PostJsonAsync("/api/v1/channels", new { name = "Mail", type = "email", provider = "dev-sink", address = "help@acme.test" });
+        var workspace = Guid.Parse((await admin.GetJsonAsync("/api/v1/workspace")).Str("id"));
+        InboundMessage Mail(string subject) => new()
+        {
+            WorkspaceId = workspace, Channel = ChannelType.Email, From = $"sla-{Guid.NewGuid():N}@example.com", Subject = subject,
+            Text = "Could you tell me the opening hours?", ExternalId = $"<{Guid.NewGuid():N}@x>", ReceivedAt = _clock.GetUtcNow(),
+        };
+        var waiting = await ReceiveAsync(Mail("waiting"));
+        var answered = await ReceiveAsync(Mail("answered"));
+        await admin.PostJsonAsync($"/api/v1/conversations/{answered.ConversationId}/messages", new { content = "Open 9 to 5." });
+
+        _clock.Advance(TimeSpan.FromMinutes(7));
+        Assert.Empty(await CheckAsync());
+        _clock.Advance(TimeSpan.FromMinutes(1.5)); // 85% of the 10-minute target
+        Assert.Equal([(waiting.ConversationId, RealtimeEventNames.SlaWarning, "first_response")], await CheckAsync());
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal([(waiting.ConversationId, RealtimeEventNames.SlaBreach, "first_response")], await CheckAsync());
+        Assert.Empty(await CheckAsync()); // never twice
+
+        // The answered one only runs against its resolution target.
+        _clock.Advance(TimeSpan.FromMinutes(40)); // 50.5 minutes: 84% of 60
+        Assert.Equal([(answered.ConversationId, RealtimeEventNames.SlaWarning, "resolution")], await CheckAsync());
+        _clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal([(answered.ConversationId, RealtimeEventNames.SlaBreach, "resolution")], await CheckAsync());
+
+        await using var scope = _app.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var breached = await db.Conversations.IgnoreQueryFilters().SingleAsync(c => c.Id == waiting.ConversationId);
+        Assert.NotNull(breached.SlaBreachedAt);
+    }
+
+    private async Task<List<(Guid, string, string)>> CheckAsync()
+    {
+        await using var scope = _app.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var before = await db.StoredEvents.IgnoreQueryFilters().MaxAsync(e => (long?)e.Id) ?? 0;
+        await scope.ServiceProvider.GetRequiredService<SlaMonitor>().CheckAsync(default);
+        var raised = await db.StoredEvents.IgnoreQueryFilters().AsNoTracking()
+            .Where(e => e.Id > before && (e.Event == RealtimeEventNames.SlaWarning || e.Event == RealtimeEventNames.SlaBreach)).OrderBy(e => e.Id).ToListAsync();
+        return [.. raised.Select(e =>
+        {
+            var data = System.Text.Json.JsonDocument.Parse(e.Data).RootElement;
+            return (data.GetProperty("conversationId").GetGuid(), e.Event, data.GetProperty("target").GetString()!);
+        })];
+    }
+
+    private async Task<InboundResult> ReceiveAsync(InboundMessage message)
+    {
+        await using var scope = _app.Scope();
+        return await scope.ServiceProvider.GetRequiredService<IInboundProcessor>().ReceiveAsync(message, default);
+    }
+}
