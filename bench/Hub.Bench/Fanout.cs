@@ -18,10 +18,11 @@ namespace Hub.Bench;
 internal static class Fanout
 {
     public sealed record Options(int Clients, int Seconds, int Rate, IReadOnlyList<string> Targets, string PeersDirectory, string? MarkdownOut,
-        int QuietWaitSeconds, int Repeat);
+        int QuietWaitSeconds, int Repeat, IReadOnlyList<string> Modes);
 
     private sealed record Run(string Target, string Mode, long Sent, long Received, long Expected, double DeliveredPerSecond,
-        double? P50, double? P99, double? P999, double Max, double ServerCpu, double ClientCpu, double OthersCpu, long MinPerClient, string Load);
+        double? P50, double? P99, double? P999, double Max, double ServerCpu, double ClientCpu, double OthersCpu, long MinPerClient, string Load,
+        double ServerUsPerMessage, double ClientUsPerMessage);
 
     public static readonly string[] AllTargets = ["ws", "socketio", "hub", "hub-msgpack"];
 
@@ -142,7 +143,7 @@ internal static class Fanout
             // Warm-up, not measured: 1 s as fast as it can (JIT on both sides), then let it drain.
             await broadcast(1, 0);
             await DrainAsync(clients, long.MaxValue, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(15));
-            foreach (var (mode, rate) in new[] { ("max", 0), ("rate", options.Rate) })
+            foreach (var (mode, rate) in new[] { ("max", 0), ("rate", options.Rate) }.Where(m => options.Modes.Contains(m.Item1)))
             {
                 await WaitForQuietAsync(target, options.QuietWaitSeconds);
                 await clients.CommandAsync(new { cmd = "reset" }, CommandTimeout);
@@ -165,10 +166,11 @@ internal static class Fanout
                 var run = new Run(target, mode, sent, got, expected,
                     got == 0 ? 0 : got / ((lastUs - startUs) / 1e6),
                     Number(report, "p50"), Number(report, "p99"), Number(report, "p999"), report.GetProperty("max").GetDouble(),
-                    (server1 - server0) / seconds, (clients1 - clients0) / seconds, others, report.GetProperty("minPerClient").GetInt64(), load);
+                    (server1 - server0) / seconds, (clients1 - clients0) / seconds, others, report.GetProperty("minPerClient").GetInt64(), load,
+                    got == 0 ? 0 : (server1 - server0) * 1e6 / got, got == 0 ? 0 : (clients1 - clients0) * 1e6 / got);
                 results.Add(run);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{target} {mode}: sent {sent} broadcasts, received {got}/{expected}, {run.DeliveredPerSecond:0} msg/s, p50 {run.P50:0.00} ms, p99 {run.P99:0.00} ms, max {run.Max:0.0} ms; cpu server {run.ServerCpu:0.00} clients {run.ClientCpu:0.00} other processes {run.OthersCpu:0.00} (cores); load {load}"));
+                    $"{target} {mode}: sent {sent} broadcasts, received {got}/{expected}, {run.DeliveredPerSecond:0} msg/s, p50 {run.P50:0.00} ms, p99 {run.P99:0.00} ms, max {run.Max:0.0} ms; cpu server {run.ServerCpu:0.00} clients {run.ClientCpu:0.00} other processes {run.OthersCpu:0.00} (cores); CPU per delivered message: server {run.ServerUsPerMessage:0.00} µs, clients {run.ClientUsPerMessage:0.00} µs; load {load}"));
             }
         }
         finally
@@ -351,13 +353,13 @@ internal static class Fanout
         }
 
         sb.AppendLine();
-        sb.AppendLine("Per run: broadcasts sent, messages received / expected, slowest client's count, CPU used (cores, over the run and its drain) by the server, the clients and every other process on the machine (other engineers' builds: noise), 1-min load average at start.");
+        sb.AppendLine("Per run: broadcasts sent, messages received / expected, slowest client's count, CPU used (cores, over the run and its drain) by the server, the clients and every other process on the machine (other engineers' builds: noise), CPU time per delivered message (server, clients: robust to that noise), 1-min load average at start.");
         sb.AppendLine();
-        sb.AppendLine("| target | run | broadcasts | received / expected | min per client | p99.9 ms | max ms | server cpu | clients cpu | others cpu | load |");
-        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| target | run | broadcasts | received / expected | min per client | p99.9 ms | max ms | server cpu | clients cpu | others cpu | server µs/msg | clients µs/msg | load |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in runs)
         {
-            sb.AppendLine(ci, $"| {r.Target} | {(r.Mode == "max" ? "max" : $"{options.Rate}/s")} | {r.Sent:#,0} | {r.Received:#,0} / {r.Expected:#,0} | {r.MinPerClient:#,0} | {Ms(r.P999)} | {r.Max:0.0} | {r.ServerCpu:0.00} | {r.ClientCpu:0.00} | {r.OthersCpu:0.00} | {r.Load} |");
+            sb.AppendLine(ci, $"| {r.Target} | {(r.Mode == "max" ? "max" : $"{options.Rate}/s")} | {r.Sent:#,0} | {r.Received:#,0} / {r.Expected:#,0} | {r.MinPerClient:#,0} | {Ms(r.P999)} | {r.Max:0.0} | {r.ServerCpu:0.00} | {r.ClientCpu:0.00} | {r.OthersCpu:0.00} | {r.ServerUsPerMessage:0.00} | {r.ClientUsPerMessage:0.00} | {r.Load} |");
         }
 
         return sb.ToString();

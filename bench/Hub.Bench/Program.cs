@@ -12,7 +12,7 @@ internal static class BenchMain
         {
             Console.WriteLine("""
                 Hub.Bench — scenarios:
-                  fanout [--clients 1000] [--seconds 10] [--rate 50] [--targets ws,socketio,hub] [--peers DIR] [--markdown FILE] [--quiet-wait 5] [--repeat 1]
+                  fanout [--clients 1000] [--seconds 10] [--rate 50] [--targets ws,socketio,hub] [--peers DIR] [--markdown FILE] [--quiet-wait 5] [--repeat 1] [--modes max,rate]
                       Broadcast fan-out to N WebSocket clients: Hub's /hubs/client vs the npm ws server and socket.io 4.
                       Targets: ws, socketio, hub (JSON protocol), hub-msgpack (MessagePack protocol).
                       --repeat N runs every target N times, interleaved, and reports medians.
@@ -50,7 +50,8 @@ internal static class BenchMain
                 }
 
                 return await Fanout.RunAsync(new Fanout.Options(clients, seconds, rate, targets, peers, Str(args, "--markdown") is { } md ? Path.GetFullPath(md) : null,
-                    Int(args, "--quiet-wait", 5), repeat));
+                    Int(args, "--quiet-wait", 5), repeat,
+                    (Str(args, "--modes") ?? "max,rate").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
             default:
                 Console.Error.WriteLine($"unknown scenario {args[0]} (try --help)");
                 return 2;
