@@ -138,7 +138,7 @@ public sealed class TwilioRoundTripApp : HubApp
 /// </summary>
 public sealed class TwilioRoundTripTests(TwilioRoundTripApp app) : IClassFixture<TwilioRoundTripApp>
 {
-    private static async Task<JsonElement> EventuallyAsync(Func<Task<JsonElement?>> probe, string what, int seconds = 20)
+    private async Task<JsonElement> EventuallyAsync(Func<Task<JsonElement?>> probe, Func<string> what, int seconds = 20)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (DateTime.UtcNow < deadline)
@@ -151,7 +151,8 @@ public sealed class TwilioRoundTripTests(TwilioRoundTripApp app) : IClassFixture
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"Timed out waiting for {what}.");
+        throw new TimeoutException($"Timed out waiting for {what()}; Twilio got {app.Sent.Count} message(s). Log:\n"
+            + string.Join("\n", app.Logs.Where(l => l.Contains("Twilio", StringComparison.OrdinalIgnoreCase) || l.Contains("deliver", StringComparison.OrdinalIgnoreCase) || l.Contains("fail", StringComparison.OrdinalIgnoreCase))));
     }
 
     [Fact]
@@ -195,11 +196,13 @@ public sealed class TwilioRoundTripTests(TwilioRoundTripApp app) : IClassFixture
         reply.EnsureSuccessStatusCode();
         var replyId = (await reply.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
+        JsonElement? last = null;
         var delivered = await EventuallyAsync(async () =>
         {
             var m = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/messages/{replyId}");
+            last = m;
             return m.GetProperty("status").GetString() == "delivered" ? m : null;
-        }, "the reply to be delivered");
+        }, () => $"the reply to be delivered (last seen: {last})");
         var sent = Assert.Single(app.Sent);
         Assert.Equal(customer, sent["To"]);
         Assert.Equal(number, sent["From"]);

@@ -19,6 +19,8 @@ namespace Hub.Server.Webhooks.Twilio;
 /// </summary>
 public static partial class TwilioWebhooks
 {
+    private static readonly TimeSpan[] UnknownSidRetries = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1)];
+
     private const string EmptyTwiml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";
 
     public static IEndpointRouteBuilder MapTwilioWebhooks(this IEndpointRouteBuilder app)
@@ -87,7 +89,20 @@ public static partial class TwilioWebhooks
             return Problem(StatusCodes.Status503ServiceUnavailable, "Delivery unavailable", "This node does not process status callbacks.");
         }
 
+        // Twilio may report "sent" before the delivery worker has stored the sid it got back (the API answer and the
+        // callback race), so an unknown sid is looked up again a few times before it is given up on.
         var known = await sink.ApplyAsync(update, cancellationToken);
+        foreach (var wait in UnknownSidRetries)
+        {
+            if (known)
+            {
+                break;
+            }
+
+            await Task.Delay(wait, clock, cancellationToken);
+            known = await sink.ApplyAsync(update, cancellationToken);
+        }
+
         if (!known)
         {
             LogUnknownMessage(loggers.CreateLogger(typeof(TwilioWebhooks)), channelId, update.ProviderMessageId);
