@@ -7,6 +7,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/services.sh
+source scripts/lib/mail.sh
 
 results=.artifacts/test-results
 rm -rf "$results" && mkdir -p "$results"
@@ -21,7 +22,11 @@ if ! ensure_packages postgresql redis-server || ! start_postgres || ! start_redi
   fi
   log "!!! PostgreSQL/Redis unavailable: the PostgreSQL pass and Redis tests are SKIPPED on this machine !!!"
 fi
-trap stop_services EXIT
+trap 'stop_mail; stop_services' EXIT
+if ! start_mail; then
+  [ "${CI:-}" = "true" ] && { log "CI: the test mail servers (SMTP + IMAP) could not be started"; exit 1; }
+  log "!!! mail servers unavailable: the email tests against real SMTP/IMAP are SKIPPED on this machine !!!"
+fi
 if [ "$servers" = yes ]; then
   export HUB_TEST_POSTGRES="Host=127.0.0.1;Port=$HUB_PG_PORT;Username=postgres;Database=postgres"
   export HUB_TEST_REDIS="127.0.0.1:$HUB_REDIS_PORT"
@@ -44,11 +49,16 @@ if [ "$servers" = yes ]; then
     --logger "trx;LogFilePrefix=postgres" --results-directory "$results" || status=1
 fi
 
-# One closing line over every TRX file of both passes.
+log "pass 3: the JavaScript client, with the official @microsoft/signalr package, against a running Hub"
+bash scripts/test-js.sh | tee "$results/js.tap" || status=1
+
+# One closing line over every TRX file of both passes, plus node's own counts.
 read -r passed failed skipped < <(
   cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*' | awk '
     { for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/"/, "", kv[2]); c[kv[1]] += kv[2] } }
     END { printf "%d %d %d\n", c["passed"], c["failed"] + c["error"] + c["timeout"] + c["aborted"], c["notExecuted"] }')
+read -r jp jf js < <(awk '/^# pass /{p=$3} /^# fail /{f=$3} /^# cancelled /{c=$3} /^# skipped /{s=$3} END{print p+0, f+c+0, s+0}' "$results/js.tap" 2>/dev/null)
+passed=$(( ${passed:-0} + ${jp:-0} )); failed=$(( ${failed:-0} + ${jf:-0} )); skipped=$(( ${skipped:-0} + ${js:-0} ))
 echo "Total: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
 [ "${passed:-0}" -gt 0 ] || status=1
 [ "${failed:-0}" -eq 0 ] || status=1

@@ -15,6 +15,7 @@ using Hub.Server.Health;
 using Hub.Server.Inbox;
 using Hub.Server.Infrastructure;
 using Hub.Server.Realtime;
+using Hub.Server.Webhooks.Email;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddJsonFile("appsettings.Local.json", optional: true, reloadOnChange: true);
@@ -25,6 +26,7 @@ builder.AddHubApi();
 builder.AddHubRealtime();
 builder.AddInbox();
 builder.AddDelivery();
+builder.AddEmail();
 
 var app = builder.Build();
 
@@ -49,6 +51,7 @@ app.MapSlaPoliciesApi();
 app.MapClientTokensApi();
 app.MapNotificationsApi();
 app.MapHubRealtime();
+app.MapEmailWebhooks();
 
 await app.Services.InitializeHubDatabaseAsync(app.Lifetime.ApplicationStopping);
 await app.RunAsync();

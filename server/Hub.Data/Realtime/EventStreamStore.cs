@@ -54,9 +54,15 @@ public sealed class EventStreamStore(HubDbContext db, TimeProvider clock)
         var last = await db.StreamHeads.IgnoreQueryFilters().Where(h => h.Stream == stream).Select(h => (long?)h.LastSeq)
             .FirstOrDefaultAsync(cancellationToken) ?? 0;
         var oldest = await db.StoredEvents.IgnoreQueryFilters().Where(e => e.Stream == stream).MinAsync(e => (long?)e.Seq, cancellationToken) ?? last + 1;
-        if (afterSeq >= last)
+        if (afterSeq == last)
         {
             return ([], oldest, last);
+        }
+
+        // Ahead of the stream (its store was reset) or behind what is kept: the client must reload.
+        if (afterSeq > last || afterSeq < 0)
+        {
+            return (null, oldest, last);
         }
 
         if (afterSeq < oldest - 1 || last - afterSeq > max)

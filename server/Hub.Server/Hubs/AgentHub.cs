@@ -56,8 +56,12 @@ public sealed class AgentHub(
 
     /// <summary>Replies in a conversation.</summary>
     [HubMethodName(RealtimeEventNames.MessageSend)]
-    public Task<SendMessageResult> SendMessage(SendMessageRequest request) =>
-        messaging.SendFromAgentAsync(WorkspaceId, MemberId, request, Context.ConnectionAborted);
+    public async Task<SendMessageResult> SendMessage(SendMessageRequest request)
+    {
+        var sent = await messaging.SendFromAgentAsync(WorkspaceId, MemberId, request, Context.ConnectionAborted);
+        await typing.StopAsync(sent.ConversationId, MemberId.ToString());
+        return sent;
+    }
 
     /// <summary>Marks the contact's messages read up to and including the given one.</summary>
     [HubMethodName(RealtimeEventNames.MessageRead)]

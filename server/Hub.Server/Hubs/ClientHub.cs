@@ -30,23 +30,18 @@ public sealed class ClientHub(
 
     public override async Task OnConnectedAsync()
     {
+        // Order matters: join the group, then take the pushes that arrived while no device was here, and only
+        // then count as online — a push racing this connect is either live in the group or still pending.
         await Groups.AddToGroupAsync(Context.ConnectionId, Streams.User(ContactId));
-        var change = await presence.ConnectedAsync(WorkspaceId, PresenceKind.EndUser, UserId, Context.ConnectionId);
-        if (change.Changed)
-        {
-            await dispatcher.PresenceAsync(WorkspaceId, new PresenceChanged(UserId, change.After));
-        }
-
-        // Pushes that arrived while no device of this user was connected.
-        var pending = await notifications.UndeliveredAsync(ContactId, UserId, Context.ConnectionAborted);
-        foreach (var push in pending)
+        foreach (var push in await notifications.ClaimUndeliveredAsync(ContactId, UserId, Context.ConnectionAborted))
         {
             await Clients.Caller.NotificationPush(push);
         }
 
-        if (pending.Count > 0)
+        var change = await presence.ConnectedAsync(WorkspaceId, PresenceKind.EndUser, UserId, Context.ConnectionId);
+        if (change.Changed)
         {
-            await notifications.MarkDeliveredAsync(ContactId, pending[^1].Seq, Context.ConnectionAborted);
+            await dispatcher.PresenceAsync(WorkspaceId, new PresenceChanged(UserId, change.After));
         }
     }
 
@@ -62,8 +57,12 @@ public sealed class ClientHub(
 
     /// <summary>Sends a chat message; without a conversation id, into the user's open chat conversation.</summary>
     [HubMethodName(RealtimeEventNames.MessageSend)]
-    public Task<SendMessageResult> SendMessage(SendMessageRequest request) =>
-        messaging.SendFromEndUserAsync(WorkspaceId, ContactId, UserId, request, Context.ConnectionAborted);
+    public async Task<SendMessageResult> SendMessage(SendMessageRequest request)
+    {
+        var sent = await messaging.SendFromEndUserAsync(WorkspaceId, ContactId, UserId, request, Context.ConnectionAborted);
+        await typing.StopAsync(sent.ConversationId, UserId); // a sent message ends the typing indicator
+        return sent;
+    }
 
     /// <summary>A read receipt for the agents' messages up to and including the given one.</summary>
     [HubMethodName(RealtimeEventNames.MessageRead)]

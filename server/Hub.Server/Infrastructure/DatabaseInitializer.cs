@@ -21,6 +21,14 @@ public static partial class DatabaseInitializer
         var db = provider.GetRequiredService<HubDbContext>();
         var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseInitializer));
 
+        // Nodes starting together on a new database take turns: one migrates and creates the first
+        // workspace, the others find it done.
+        await using var turn = db.Database.IsNpgsql() ? await PostgresTurn.TakeAsync(db.Database.GetConnectionString()!, cancellationToken) : null;
+        await InitializeAsync(provider, db, logger, cancellationToken);
+    }
+
+    private static async Task InitializeAsync(IServiceProvider provider, HubDbContext db, ILogger logger, CancellationToken cancellationToken)
+    {
         if (provider.GetRequiredService<IOptions<StorageOptions>>().Value.MigrateOnStartup)
         {
             await db.Database.MigrateAsync(cancellationToken);
@@ -53,8 +61,24 @@ public static partial class DatabaseInitializer
 
         var bootstrap = provider.GetRequiredService<IOptions<BootstrapOptions>>().Value;
         var password = string.IsNullOrEmpty(bootstrap.AdminPassword) ? GeneratePassword() : bootstrap.AdminPassword;
-        var result = await provider.GetRequiredService<WorkspaceProvisioner>()
-            .CreateAsync(bootstrap.WorkspaceName, bootstrap.AdminEmail, "Admin", password, cancellationToken);
+        WorkspaceProvisioner.Result result;
+        try
+        {
+            result = await provider.GetRequiredService<WorkspaceProvisioner>()
+                .CreateAsync(bootstrap.WorkspaceName, bootstrap.AdminEmail, "Admin", password, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another node (on SQLite, which has no advisory lock) created the first workspace at the same moment.
+            db.ChangeTracker.Clear();
+            if (await db.Workspaces.AnyAsync(cancellationToken))
+            {
+                return;
+            }
+
+            throw;
+        }
+
         if (result.Workspace is null)
         {
             throw new InvalidOperationException("The first admin could not be created: "
@@ -75,6 +99,31 @@ public static partial class DatabaseInitializer
                 =====================================================================
 
                 """);
+        }
+    }
+
+    /// <summary>A PostgreSQL advisory lock held on its own connection for as long as the start-up work runs.</summary>
+    private sealed class PostgresTurn(Npgsql.NpgsqlConnection connection) : IAsyncDisposable
+    {
+        private const long LockKey = 0x4855_4249_4E49_54; // "HUBINIT"
+
+        public static async Task<PostgresTurn> TakeAsync(string connectionString, CancellationToken cancellationToken)
+        {
+            var connection = new Npgsql.NpgsqlConnection(connectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_lock({LockKey})", connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return new PostgresTurn(connection);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await using (var command = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_unlock({LockKey})", connection))
+            {
+                await command.ExecuteNonQueryAsync();
+            }
+
+            await connection.DisposeAsync();
         }
     }
 

@@ -47,13 +47,27 @@ public sealed class NotificationCenter(
         return notification;
     }
 
-    /// <summary>Notifications not yet handed to any device, oldest first, as they were pushed.</summary>
-    public async Task<IReadOnlyList<StreamEvent<PushNotificationMessage>>> UndeliveredAsync(Guid contactId, string userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes the notifications not yet handed to any device, oldest first, as they were pushed. Each is claimed
+    /// with a conditional update, so two devices connecting at once never both get the same one.
+    /// </summary>
+    public async Task<IReadOnlyList<StreamEvent<PushNotificationMessage>>> ClaimUndeliveredAsync(Guid contactId, string userId, CancellationToken cancellationToken)
     {
         var pending = await db.Notifications.AsNoTracking().Where(n => n.ContactId == contactId && n.DeliveredAt == null)
             .OrderBy(n => n.StreamSeq).Take(500).ToListAsync(cancellationToken);
-        return [.. pending.Select(n => new StreamEvent<PushNotificationMessage>(
-            Streams.User(contactId), n.StreamSeq, RealtimeEventNames.NotificationPush, n.CreatedAt, PushNotificationMessage.From(n, userId)))];
+        var now = clock.GetUtcNow();
+        var claimed = new List<StreamEvent<PushNotificationMessage>>();
+        foreach (var n in pending)
+        {
+            if (await db.Notifications.Where(x => x.Id == n.Id && x.DeliveredAt == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.DeliveredAt, now), cancellationToken) == 1)
+            {
+                claimed.Add(new StreamEvent<PushNotificationMessage>(
+                    Streams.User(contactId), n.StreamSeq, RealtimeEventNames.NotificationPush, n.CreatedAt, PushNotificationMessage.From(n, userId)));
+            }
+        }
+
+        return claimed;
     }
 
     /// <summary>Marks notifications as handed to a device (a connected client received them).</summary>

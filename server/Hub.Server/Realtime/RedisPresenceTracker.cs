@@ -50,13 +50,13 @@ public sealed partial class RedisPresenceTracker(
         return {before, agg(), lenBefore, redis.call('HLEN', @hash)}
         """);
 
-    private readonly ConcurrentDictionary<string, (string Hash, string Zset)> _local = new();
+    private readonly ConcurrentDictionary<string, LocalConnection> _local = new();
     private readonly ConcurrentDictionary<string, HashSet<(Guid, Guid)>> _viewedBy = new();
 
     public async Task<PresenceTransition> ConnectedAsync(Guid workspaceId, PresenceKind kind, string userId, string connectionId)
     {
+        _local[connectionId] = new LocalConnection(workspaceId, kind, userId, PresenceStatus.Online);
         var result = await RunAsync(PersonKey(workspaceId, kind, userId), PeopleIndex, PersonMember(workspaceId, kind, userId), "set", connectionId, "online");
-        _local[connectionId] = PersonKey(workspaceId, kind, userId);
         return result.Transition;
     }
 
@@ -69,6 +69,15 @@ public sealed partial class RedisPresenceTracker(
     public async Task<PresenceTransition> SetStatusAsync(Guid workspaceId, PresenceKind kind, string userId, string connectionId, PresenceStatus status)
     {
         var op = status == PresenceStatus.Offline ? "del" : "set";
+        if (status == PresenceStatus.Offline)
+        {
+            _local.TryRemove(connectionId, out _);
+        }
+        else
+        {
+            _local[connectionId] = new LocalConnection(workspaceId, kind, userId, status);
+        }
+
         return (await RunAsync(PersonKey(workspaceId, kind, userId), PeopleIndex, PersonMember(workspaceId, kind, userId), op, connectionId, Name(status))).Transition;
     }
 
@@ -157,13 +166,34 @@ public sealed partial class RedisPresenceTracker(
         }
     }
 
-    /// <summary>Keeps this node's connections alive for another TTL.</summary>
+    /// <summary>
+    /// Keeps this node's connections alive for another TTL by writing them again, not just extending them: after a
+    /// stall longer than the TTL (a long pause, Redis restarted) the sweep may have aged them out, and they must come
+    /// back — with a presence.changed — while they are still connected.
+    /// </summary>
     private async Task HeartbeatAsync()
     {
+        foreach (var (connection, local) in _local.ToArray())
+        {
+            var key = PersonKey(local.WorkspaceId, local.Kind, local.UserId);
+            var member = PersonMember(local.WorkspaceId, local.Kind, local.UserId);
+            var result = await RunAsync(key, PeopleIndex, member, "set", connection, Name(local.Status));
+            if (!_local.ContainsKey(connection))
+            {
+                // It disconnected while we refreshed it: take the entry out again.
+                result = await RunAsync(key, PeopleIndex, member, "del", connection, string.Empty);
+            }
+
+            if (result.Transition.Changed)
+            {
+                await dispatcher.PresenceAsync(local.WorkspaceId, new PresenceChanged(local.UserId, result.Transition.After));
+            }
+        }
+
         var db = redis.GetDatabase();
         var expires = Expiry();
         var batch = db.CreateBatch();
-        var writes = _local.Select(c => batch.SortedSetAddAsync(c.Value.Zset, c.Key, expires, SortedSetWhen.Exists)).ToList();
+        var writes = new List<Task>();
         foreach (var (connection, viewed) in _viewedBy)
         {
             lock (viewed)
@@ -257,6 +287,8 @@ public sealed partial class RedisPresenceTracker(
         "away" => PresenceStatus.Away,
         _ => PresenceStatus.Offline,
     };
+
+    private sealed record LocalConnection(Guid WorkspaceId, PresenceKind Kind, string UserId, PresenceStatus Status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Presence heartbeat or sweep failed; will retry")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);

@@ -9,13 +9,7 @@ namespace Hub.Server.Tests.ScaleOut;
 [Collection(ScaleOutCollection.Name)]
 public sealed class ConcurrentStartTests
 {
-    public const string KnownBug =
-        "Known bug: DatabaseInitializer lets every node migrate and bootstrap at once. On a new PostgreSQL database the "
-        + "second node re-applies a migration the first just applied (42701: column \"StreamSeq\" of relation "
-        + "\"notifications\" already exists); on SQLite both create the first workspace (UNIQUE constraint failed: "
-        + "workspaces.Slug). Either way one node exits. Remove Skip once migration and first run are serialized.";
-
-    [RedisFact(Skip = KnownBug)]
+    [RedisFact]
     public async Task Two_nodes_started_together_on_a_new_database_both_become_ready_in_one_workspace()
     {
         var cluster = new ScaleOutCluster { StartTogether = true };

@@ -14,12 +14,8 @@ namespace Hub.Server.Tests.ScaleOut;
 [Collection(ScaleOutCollection.Name)]
 public sealed class StalledNodePresenceTests(ScaleOutCluster cluster) : IClassFixture<ScaleOutCluster>
 {
-    public const string KnownBug =
-        "Known bug: RedisPresenceTracker.HeartbeatAsync only refreshes entries that still exist (ZADD XX) and never "
-        + "re-writes the status hash, so a connection aged out while its node stalled (or lost with a Redis restart) "
-        + "stays offline for as long as it stays connected. Remove Skip once the heartbeat re-asserts its connections.";
 
-    [RedisFact(Skip = KnownBug)]
+    [RedisFact]
     public Task A_user_aged_out_while_node_A_was_frozen_turns_online_again_when_it_resumes() => cluster.RunAsync(async () =>
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
