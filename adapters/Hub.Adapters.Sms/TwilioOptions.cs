@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Hub.Adapters.Sms;
 
 /// <summary>Settings of the Twilio SMS/WhatsApp channel (section <c>Twilio</c>); credentials and numbers live in the channel rows.</summary>
-public sealed class TwilioOptions
+public sealed class TwilioOptions : IValidatableObject
 {
     public const string Section = "Twilio";
 
@@ -25,4 +25,20 @@ public sealed class TwilioOptions
     /// <summary>An SMS longer than this many segments fails at once instead of being sent (Twilio itself stops at 10).</summary>
     [Range(1, 100)]
     public int MaxSegments { get; set; } = 10;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!IsAbsoluteHttp(BaseUrl))
+        {
+            yield return new ValidationResult("BaseUrl must be an absolute http(s) URL.", [nameof(BaseUrl)]);
+        }
+
+        if (PublicBaseUrl is not null && !IsAbsoluteHttp(PublicBaseUrl))
+        {
+            yield return new ValidationResult("PublicBaseUrl must be an absolute http(s) URL, e.g. https://hub.example.com.", [nameof(PublicBaseUrl)]);
+        }
+    }
+
+    private static bool IsAbsoluteHttp(Uri? url) =>
+        url is { IsAbsoluteUri: true } && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp);
 }

@@ -34,3 +34,25 @@ public sealed class TwilioOptionsTests
         Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<TwilioOptions>>().Value);
     }
 }
+
+public sealed class TwilioOptionsBindingTests
+{
+    [Fact]
+    public void An_empty_public_base_url_as_in_the_settings_template_means_none()
+    {
+        using var services = TwilioSenderTests.Services(new Uri("https://api.twilio.com"), new() { ["Twilio:PublicBaseUrl"] = string.Empty });
+
+        Assert.Null(services.GetRequiredService<IOptions<TwilioOptions>>().Value.PublicBaseUrl);
+    }
+
+    [Theory]
+    [InlineData("Twilio:PublicBaseUrl", "hub.example.com/support")]
+    [InlineData("Twilio:PublicBaseUrl", "ftp://hub.example.com")]
+    [InlineData("Twilio:BaseUrl", "/relative")]
+    public void Urls_must_be_absolute_http(string key, string value)
+    {
+        using var services = TwilioSenderTests.Services(new Uri("https://api.twilio.com"), new() { [key] = value });
+
+        Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<TwilioOptions>>().Value);
+    }
+}
