@@ -18,7 +18,11 @@ public sealed class AssignmentAndSlaTests : IAsyncLifetime
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private readonly HubApp _app;
 
-    public AssignmentAndSlaTests() => _app = new HubApp { ExtraServices = s => s.AddSingleton<TimeProvider>(_clock) };
+    public AssignmentAndSlaTests()
+    {
+        _app = new HubApp { ExtraServices = s => s.AddSingleton<TimeProvider>(_clock) };
+        _app.Settings["Inbox:SlaCheckInterval"] = "1.00:00:00"; // the test runs the check itself, on its own clock
+    }
 
     public Task InitializeAsync() => _app.InitializeAsync();
 
