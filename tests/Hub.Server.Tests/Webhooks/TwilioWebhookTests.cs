@@ -18,6 +18,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace Hub.Server.Tests.Webhooks;
 
@@ -55,6 +57,9 @@ public sealed class TwilioWebhookTests(HubApp app)
             }
 
             services.AddTransient<IStartupFilter, MapTwilioWebhooksIfMissing>();
+            // These hosts share the fixture's database and only answer webhooks: their own delivery workers and
+            // scheduled jobs would compete with the fixture's and disturb the other tests of the collection.
+            services.RemoveAll<IHostedService>();
         });
     });
 
