@@ -13,7 +13,7 @@ import { createRequire } from "node:module";
 const require = createRequire(path.join(process.env.HUB_MAIL_NODE_DIR ?? process.cwd(), "node_modules", "x.js"));
 const { SMTPServer } = require("smtp-server");
 
-const port = Number(process.env.HUB_SMTP_PORT ?? 52525);
+const port = Number(process.env.HUB_SMTP_PORT ?? 12525);
 const root = process.env.HUB_MAIL_ROOT ?? "/tmp/hub-services/mail/boxes";
 const password = process.env.HUB_MAIL_PASSWORD ?? "hub";
 const uid = process.env.HUB_MAIL_UID ? Number(process.env.HUB_MAIL_UID) : undefined;

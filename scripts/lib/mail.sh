@@ -12,8 +12,8 @@ _mail_lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=services.sh
 declare -F ensure_packages >/dev/null || source "$_mail_lib_dir/services.sh"
 
-HUB_SMTP_PORT=${HUB_SMTP_PORT:-52525}
-HUB_IMAP_PORT=${HUB_IMAP_PORT:-51143}
+HUB_SMTP_PORT=${HUB_SMTP_PORT:-12525}
+HUB_IMAP_PORT=${HUB_IMAP_PORT:-11143}
 HUB_MAIL_PASSWORD=${HUB_MAIL_PASSWORD:-hub}
 HUB_MAIL_DIR=${HUB_MAIL_DIR:-${HUB_SERVICES_DIR:-/tmp/hub-services}/mail}
 # smtp-server is installed once here and reused across runs.

@@ -3,8 +3,9 @@
 # systemd. Sourced by scripts/test.sh and scripts/services.sh. Everything runs as root-or-postgres in a
 # throwaway directory under $HUB_SERVICES_DIR, and stop_services undoes it.
 
-HUB_PG_PORT=${HUB_PG_PORT:-55432}
-HUB_REDIS_PORT=${HUB_REDIS_PORT:-56379}
+# Below the kernel's ephemeral range (32768-60999), so an outgoing connection can't be holding the port.
+HUB_PG_PORT=${HUB_PG_PORT:-15432}
+HUB_REDIS_PORT=${HUB_REDIS_PORT:-16379}
 HUB_SERVICES_DIR=${HUB_SERVICES_DIR:-/tmp/hub-services}
 
 log() { printf '\033[1m[services]\033[0m %s\n' "$*" >&2; }
@@ -41,8 +42,10 @@ start_postgres() {
   rm -rf "$data" && mkdir -p "$data"
   chown postgres "$data" "$HUB_SERVICES_DIR" 2>/dev/null || true
   # initdb refuses to run as root, so it runs as the postgres user the package created.
-  run_as_postgres "$bin/initdb -D $data -A trust -U postgres" >/dev/null
-  run_as_postgres "$bin/pg_ctl -D $data -o '-p $HUB_PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300' -l $data/log -w start" >/dev/null
+  run_as_postgres "$bin/initdb -D $data -A trust -U postgres" >/dev/null || { log "initdb failed"; return 1; }
+  if ! run_as_postgres "$bin/pg_ctl -D $data -o '-p $HUB_PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300' -l $data/log -w start" >/dev/null; then
+    log "PostgreSQL failed to start on 127.0.0.1:$HUB_PG_PORT:"; tail -5 "$data/log" >&2; return 1
+  fi
   log "PostgreSQL started on 127.0.0.1:$HUB_PG_PORT"
 }
 
@@ -66,6 +69,9 @@ start_redis() {
   redis-server --port "$HUB_REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
     --pidfile "$HUB_SERVICES_DIR/redis.pid" --logfile "$HUB_SERVICES_DIR/redis.log" >/dev/null
   for _ in $(seq 50); do redis-cli -p "$HUB_REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  if ! redis-cli -p "$HUB_REDIS_PORT" ping >/dev/null 2>&1; then
+    log "Redis failed to start on 127.0.0.1:$HUB_REDIS_PORT:"; tail -3 "$HUB_SERVICES_DIR/redis.log" >&2; return 1
+  fi
   log "Redis started on 127.0.0.1:$HUB_REDIS_PORT"
 }
 

@@ -16,6 +16,7 @@ using Hub.Server.Inbox;
 using Hub.Server.Infrastructure;
 using Hub.Server.Realtime;
 using Hub.Server.Webhooks.Email;
+using Hub.Server.Webhooks.Twilio;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddJsonFile("appsettings.Local.json", optional: true, reloadOnChange: true);
@@ -27,6 +28,7 @@ builder.AddHubRealtime();
 builder.AddInbox();
 builder.AddDelivery();
 builder.AddEmail();
+builder.AddTwilio();
 
 var app = builder.Build();
 
@@ -52,6 +54,7 @@ app.MapClientTokensApi();
 app.MapNotificationsApi();
 app.MapHubRealtime();
 app.MapEmailWebhooks();
+app.MapTwilioWebhooks();
 
 await app.Services.InitializeHubDatabaseAsync(app.Lifetime.ApplicationStopping);
 await app.RunAsync();

@@ -173,6 +173,7 @@ public sealed partial class DeliveryProcessor(
         }
 
         var settings = channel.Settings.ToDictionary(kv => kv.Key, kv => kv.Value.ValueKind == JsonValueKind.String ? kv.Value.GetString()! : kv.Value.GetRawText());
+        settings["channel_id"] = channel.Id.ToString(); // adapters build their status-callback URLs from it
         return new OutboundEnvelope
         {
             MessageId = message.Id,

@@ -161,7 +161,7 @@ public sealed partial class OutboundService(
 
         if (channel is ChannelType.Sms or ChannelType.WhatsApp)
         {
-            var segments = SmsLength.Segments(request.Content);
+            var segments = Hub.Adapters.Sms.SmsSegments.Count(request.Content).Segments;
             if (segments > options.Value.MaxSmsSegments)
             {
                 throw new ReplyRefused("content", $"The message needs {segments} SMS segments; at most {options.Value.MaxSmsSegments} are allowed.");
@@ -198,35 +198,4 @@ public sealed partial class OutboundService(
 
     [GeneratedRegex(@"(?<![\w@])@([A-Za-z0-9._-]{2,64})")]
     private static partial Regex MentionHandle();
-}
-
-/// <summary>SMS length: GSM-7 (160 per single, 153 per part) or UCS-2 (70 / 67) when any character is outside GSM-7.</summary>
-public static class SmsLength
-{
-    private const string Gsm7 = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
-    private const string Gsm7Extension = "^{}\\[~]|€\f";
-
-    public static int Segments(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var septets = 0;
-        foreach (var c in text)
-        {
-            if (Gsm7.Contains(c, StringComparison.Ordinal))
-            {
-                septets++;
-            }
-            else if (Gsm7Extension.Contains(c, StringComparison.Ordinal))
-            {
-                septets += 2;
-            }
-            else
-            {
-                var units = text.Length; // UTF-16 code units, as UCS-2 counts them
-                return units <= 70 ? 1 : (units + 66) / 67;
-            }
-        }
-
-        return septets <= 160 ? 1 : (septets + 152) / 153;
-    }
 }

@@ -42,9 +42,9 @@ public static class MailServers
 {
     private static bool Ci => Environment.GetEnvironmentVariable("CI") == "true";
 
-    public static (string Host, int Port)? Smtp => Endpoint("HUB_TEST_SMTP", 52525);
+    public static (string Host, int Port)? Smtp => Endpoint("HUB_TEST_SMTP", 12525);
 
-    public static (string Host, int Port)? Imap => Endpoint("HUB_TEST_IMAP", 51143);
+    public static (string Host, int Port)? Imap => Endpoint("HUB_TEST_IMAP", 11143);
 
     public static string Password => Environment.GetEnvironmentVariable("HUB_TEST_MAIL_PASSWORD") is { Length: > 0 } p ? p : "hub";
 

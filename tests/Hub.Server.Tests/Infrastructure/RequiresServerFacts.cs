@@ -19,5 +19,5 @@ public sealed class RedisFactAttribute : FactAttribute
 public static class TestServers
 {
     public static string? Redis => Environment.GetEnvironmentVariable("HUB_TEST_REDIS") is { Length: > 0 } r ? r
-        : Environment.GetEnvironmentVariable("CI") == "true" ? "127.0.0.1:56379" : null;
+        : Environment.GetEnvironmentVariable("CI") == "true" ? "127.0.0.1:16379" : null;
 }

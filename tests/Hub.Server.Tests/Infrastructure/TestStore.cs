@@ -9,7 +9,7 @@ namespace Hub.Server.Tests.Infrastructure;
 /// </summary>
 public sealed class TestStore : IAsyncDisposable
 {
-    public const string DefaultPostgres = "Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres";
+    public const string DefaultPostgres = "Host=127.0.0.1;Port=15432;Username=postgres;Database=postgres";
 
     private readonly string? _adminConnectionString;
     private readonly string? _databaseName;

@@ -29,9 +29,9 @@ public sealed class MailServerFactAttribute : FactAttribute
 /// <summary>The test mail servers: any user logs in with the password and reads the mail sent to that local part.</summary>
 public static class TestMail
 {
-    public static (string Host, int Port)? Smtp => Endpoint("HUB_TEST_SMTP", 52525);
+    public static (string Host, int Port)? Smtp => Endpoint("HUB_TEST_SMTP", 12525);
 
-    public static (string Host, int Port)? Imap => Endpoint("HUB_TEST_IMAP", 51143);
+    public static (string Host, int Port)? Imap => Endpoint("HUB_TEST_IMAP", 11143);
 
     public static string Password => Environment.GetEnvironmentVariable("HUB_TEST_MAIL_PASSWORD") is { Length: > 0 } p ? p : "hub";
 
