@@ -52,6 +52,6 @@ public sealed class OutboxClaimer(HubDbContext db, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         return await db.Outbox.IgnoreQueryFilters().AsNoTracking()
-            .Where(o => o.State == OutboxState.Sending && o.LockedUntil < now).Take(100).ToListAsync(cancellationToken);
+            .Where(o => o.State == OutboxState.Sending && o.LockedUntil < now).OrderBy(o => o.LockedUntil).Take(100).ToListAsync(cancellationToken);
     }
 }

@@ -21,7 +21,7 @@ public sealed class SlaMonitor(HubDbContext db, EventStreamStore streams, Realti
         var open = await db.Conversations.IgnoreQueryFilters().AsNoTracking()
             .Where(c => c.Status != ConversationStatus.Resolved && c.SlaBreachedAt == null
                 && ((c.FirstResponseAt == null && c.FirstResponseDueAt != null) || c.ResolutionDueAt != null))
-            .Take(1000).ToListAsync(cancellationToken);
+            .OrderBy(c => c.CreatedAt).Take(1000).ToListAsync(cancellationToken);
         var policies = await db.SlaPolicies.IgnoreQueryFilters().AsNoTracking().ToListAsync(cancellationToken);
         foreach (var c in open)
         {
