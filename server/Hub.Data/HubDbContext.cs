@@ -49,6 +49,7 @@ public abstract class HubDbContext(DbContextOptions options, IWorkspaceContext w
     public DbSet<CannedResponse> CannedResponses => Set<CannedResponse>();
     public DbSet<SlaPolicy> SlaPolicies => Set<SlaPolicy>();
     public DbSet<Suppression> Suppressions => Set<Suppression>();
+    public DbSet<Hub.Core.Intelligence.ClassificationCorrection> ClassificationCorrections => Set<Hub.Core.Intelligence.ClassificationCorrection>();
 
     /// <summary>Cookie and antiforgery keys, shared by every node that uses this database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

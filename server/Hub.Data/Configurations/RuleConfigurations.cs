@@ -39,3 +39,15 @@ internal sealed class DecisionConfiguration : IEntityTypeConfiguration<Decision>
         builder.HasOne<TrackedEvent>().WithMany().HasForeignKey(d => d.EventId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class ClassificationCorrectionConfiguration : IEntityTypeConfiguration<Hub.Core.Intelligence.ClassificationCorrection>
+{
+    public void Configure(EntityTypeBuilder<Hub.Core.Intelligence.ClassificationCorrection> builder)
+    {
+        builder.ToTable("classification_corrections");
+        builder.Property(c => c.Kind).HasMaxLength(16);
+        builder.Property(c => c.Label).HasMaxLength(100);
+        builder.Property(c => c.PreviousLabel).HasMaxLength(100);
+        builder.HasIndex(c => new { c.WorkspaceId, c.Kind, c.CreatedAt });
+    }
+}

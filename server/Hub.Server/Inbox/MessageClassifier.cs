@@ -8,12 +8,26 @@ namespace Hub.Server.Inbox;
 /// Tags an inbound message with sentiment and intent, and lets them change what happens: an angry customer's
 /// conversation jumps the queue (priority up), and an intent the workspace routes goes to that team.
 /// </summary>
-public sealed class MessageClassifier(ISentimentClassifier sentiment, IIntentClassifier intents, IOptions<InboxOptions> options)
+public sealed partial class MessageClassifier(ISentimentClassifier sentiment, IIntentClassifier intents, IOptions<InboxOptions> options, ILogger<MessageClassifier> logger)
 {
     public void Classify(Message message, Conversation conversation, bool isNewConversation)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(conversation);
+        try
+        {
+            Apply(message, conversation, isNewConversation);
+        }
+#pragma warning disable CA1031 // a classifier fault must never lose the customer's message: it is stored unlabelled
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogClassifierFailed(logger, ex, message.Id);
+        }
+    }
+
+    private void Apply(Message message, Conversation conversation, bool isNewConversation)
+    {
         var mood = sentiment.Classify(message.Text);
         message.SentimentScore = Math.Round(mood.Score, 3);
         message.SentimentLabel = mood.LabelName;
@@ -35,4 +49,7 @@ public sealed class MessageClassifier(ISentimentClassifier sentiment, IIntentCla
             conversation.Team = team;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Classifying message {MessageId} failed; it is stored without labels")]
+    private static partial void LogClassifierFailed(ILogger logger, Exception exception, Guid messageId);
 }
