@@ -18,7 +18,7 @@ namespace Hub.Bench;
 internal static class Fanout
 {
     public sealed record Options(int Clients, int Seconds, int Rate, IReadOnlyList<string> Targets, string PeersDirectory, string? MarkdownOut,
-        int QuietWaitSeconds, int Repeat, IReadOnlyList<string> Modes);
+        int QuietWaitSeconds, int Repeat, IReadOnlyList<string> Modes, int Window);
 
     private sealed record Run(string Target, string Mode, long Sent, long Received, long Expected, double DeliveredPerSecond,
         double? P50, double? P99, double? P999, double Max, double ServerCpu, double ClientCpu, double OthersCpu, long MinPerClient, string Load,
@@ -96,6 +96,7 @@ internal static class Fanout
         Func<int, int, Task<JsonElement>> broadcast; // (seconds, rate: 0 = as fast as it can)
         Func<double> serverCpu;
         var results = new List<Run>();
+        var flow = new FlowControl();
         try
         {
             if (target is "ws" or "socketio")
@@ -105,7 +106,7 @@ internal static class Fanout
                 url = target == "ws" ? $"ws://127.0.0.1:{port}" : $"http://127.0.0.1:{port}";
                 clientKind = target;
                 var s = server;
-                broadcast = (seconds, rate) => s.CommandAsync(new { cmd = "run", seconds, rate }, TimeSpan.FromSeconds(seconds + 30));
+                broadcast = (seconds, rate) => s.CommandAsync(new { cmd = "run", seconds, rate, window = options.Window }, TimeSpan.FromSeconds(seconds + 30));
                 serverCpu = () => s.CpuSeconds;
             }
             else
@@ -113,7 +114,7 @@ internal static class Fanout
                 url = new Uri(hub!.Address, "/hubs/client").ToString();
                 clientKind = target == "hub-msgpack" ? "signalr-msgpack" : "signalr";
                 var context = hub.Services.GetRequiredService<IHubContext<ClientHub, IEndUserClient>>();
-                broadcast = (seconds, rate) => HubBroadcastAsync(context, seconds, rate);
+                broadcast = (seconds, rate) => HubBroadcastAsync(context, seconds, rate, options.Window, flow);
                 serverCpu = () => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
             }
 
@@ -125,6 +126,11 @@ internal static class Fanout
 
             await using var clients = NodeProcess.Start(options.PeersDirectory, $"{target} clients", "clients.js", [.. clientArgs]);
             await clients.NextAsync(CommandTimeout);
+            var peerServer = server;
+            clients.Progress = peerServer is null
+                ? flow.Ack
+                : seq => peerServer.Send($"{{\"cmd\":\"ack\",\"seq\":{seq}}}");
+            await clients.CommandAsync(new { cmd = "progress", on = true }, CommandTimeout);
             await CheckClockAsync(clients);
             var connected = await clients.CommandAsync(new { cmd = "connect" }, TimeSpan.FromSeconds(90));
             var connectedCount = connected.GetProperty("connected").GetInt32();
@@ -211,19 +217,25 @@ internal static class Fanout
     }
 
     /// <summary>Broadcasts through the hub context, as product events go out (only to all instead of one stream's group).</summary>
-    private static async Task<JsonElement> HubBroadcastAsync(IHubContext<ClientHub, IEndUserClient> hub, int seconds, int rate)
+    private static async Task<JsonElement> HubBroadcastAsync(IHubContext<ClientHub, IEndUserClient> hub, int seconds, int rate, int window, FlowControl flow)
     {
         var notificationId = Guid.Parse("0b7e3c3a-8d57-4b8e-9a44-1f2d3c4b5a69");
         long seq = 0;
+        flow.Reset();
         var start = NowUs();
         var end = start + seconds * 1_000_000L;
         if (rate <= 0)
         {
             // As fast as it can: SendAsync to all completes once every connection took the message, and
             // waits while a connection's buffer is over its limit (64 KB by default) — the backpressure.
+            // And, as for the peers, never more than `window` broadcasts ahead of the slowest client.
             while (NowUs() < end)
             {
                 await hub.Clients.All.NotificationPush(Event(notificationId, ++seq));
+                while (window > 0 && seq - flow.Acked >= window && NowUs() < end)
+                {
+                    await Task.Delay(1);
+                }
             }
         }
         else
@@ -248,6 +260,24 @@ internal static class Fanout
         }
 
         return JsonSerializer.SerializeToElement(new { sent = seq, startUs = start, endUs = NowUs() });
+    }
+
+    /// <summary>The lowest broadcast sequence number every client has seen, as the client process reports it.</summary>
+    private sealed class FlowControl
+    {
+        private long _acked;
+
+        public long Acked => Volatile.Read(ref _acked);
+
+        public void Ack(long seq)
+        {
+            if (seq > Volatile.Read(ref _acked))
+            {
+                Volatile.Write(ref _acked, seq);
+            }
+        }
+
+        public void Reset() => Volatile.Write(ref _acked, 0);
     }
 
     private static StreamEvent<PushNotificationMessage> Event(Guid notificationId, long seq)

@@ -13,6 +13,10 @@ internal sealed class NodeProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly Channel<JsonElement> _lines = Channel.CreateUnbounded<JsonElement>();
     private readonly string _name;
+    private readonly Lock _stdin = new();
+
+    /// <summary>Called with n for every unsolicited <c>{"progress": n}</c> line (flow control), on the reader's thread.</summary>
+    public Action<long>? Progress { get; set; }
 
     private NodeProcess(Process process, string name)
     {
@@ -70,6 +74,12 @@ internal sealed class NodeProcess : IAsyncDisposable
                     continue;
                 }
 
+                if (line.StartsWith("{\"progress\":", StringComparison.Ordinal))
+                {
+                    Progress?.Invoke(long.Parse(line.AsSpan(12, line.Length - 13), System.Globalization.CultureInfo.InvariantCulture));
+                    continue;
+                }
+
                 try
                 {
                     using var doc = JsonDocument.Parse(line);
@@ -111,11 +121,20 @@ internal sealed class NodeProcess : IAsyncDisposable
         }
     }
 
-    public async Task<JsonElement> CommandAsync(object command, TimeSpan timeout)
+    public Task<JsonElement> CommandAsync(object command, TimeSpan timeout)
     {
-        await _process.StandardInput.WriteLineAsync(JsonSerializer.Serialize(command));
-        await _process.StandardInput.FlushAsync();
-        return await NextAsync(timeout);
+        Send(JsonSerializer.Serialize(command));
+        return NextAsync(timeout);
+    }
+
+    /// <summary>Writes one line to the script's stdin (from any thread), expecting no answer.</summary>
+    public void Send(string line)
+    {
+        lock (_stdin)
+        {
+            _process.StandardInput.WriteLine(line);
+            _process.StandardInput.Flush();
+        }
     }
 
     public async ValueTask DisposeAsync()

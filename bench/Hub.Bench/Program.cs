@@ -12,9 +12,10 @@ internal static class BenchMain
         {
             Console.WriteLine("""
                 Hub.Bench — scenarios:
-                  fanout [--clients 1000] [--seconds 10] [--rate 50] [--targets ws,socketio,hub] [--peers DIR] [--markdown FILE] [--quiet-wait 5] [--repeat 1] [--modes max,rate]
+                  fanout [--clients 1000] [--seconds 10] [--rate 50] [--targets ws,socketio,hub] [--peers DIR] [--markdown FILE] [--quiet-wait 5] [--repeat 1] [--modes max,rate] [--window 100]
                       Broadcast fan-out to N WebSocket clients: Hub's /hubs/client vs the npm ws server and socket.io 4.
                       Targets: ws, socketio, hub (JSON protocol), hub-msgpack (MessagePack protocol).
+                      --window W: as fast as it can, but at most W broadcasts ahead of the slowest client (0: no limit).
                       --repeat N runs every target N times, interleaved, and reports medians.
                       Before each run, waits up to --quiet-wait seconds for the (shared) machine to be idle.
                       Needs Node and `npm ci` in bench/peers (bench/run-fanout.sh does both).
@@ -51,7 +52,8 @@ internal static class BenchMain
 
                 return await Fanout.RunAsync(new Fanout.Options(clients, seconds, rate, targets, peers, Str(args, "--markdown") is { } md ? Path.GetFullPath(md) : null,
                     Int(args, "--quiet-wait", 5), repeat,
-                    (Str(args, "--modes") ?? "max,rate").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+                    (Str(args, "--modes") ?? "max,rate").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    Int(args, "--window", 100)));
             default:
                 Console.Error.WriteLine($"unknown scenario {args[0]} (try --help)");
                 return 2;

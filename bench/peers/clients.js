@@ -21,10 +21,13 @@ const BINS = 3_000_000; // 30 s; anything later lands in the last bin (max is ke
 let hist = new Uint32Array(BINS);
 let received = 0, firstUs = 0, lastUs = 0, maxLatency = 0, badPayloads = 0;
 let perClient = new Uint32Array(count);
+let lastSeq = new Float64Array(count); // the last broadcast sequence number each client saw
+let progressTimer = null, lastProgress = -1;
 let closed = 0, errors = 0;
 
-function record(i, t) {
+function record(i, t, seq) {
   const now = nowUs();
+  if (seq > lastSeq[i]) lastSeq[i] = seq;
   if (typeof t !== 'number') { badPayloads++; return; }
   const lat = now - t;
   let bin = Math.floor(lat / BIN_US);
@@ -38,6 +41,10 @@ function record(i, t) {
 }
 
 // MessagePack leaves C# member names as they are (Data.Data.t); JSON has them camelCase/snake_case.
+function seqOf(m) {
+  return m.seq !== undefined ? m.seq : m.Seq;
+}
+
 function stamp(m) {
   const d = m.data || m.Data;
   const inner = d && (d.data || d.Data);
@@ -50,18 +57,18 @@ async function connectOne(i) {
   if (kind === 'ws') {
     const WebSocket = require('ws');
     const ws = new WebSocket(url, { perMessageDeflate: false });
-    ws.on('message', (data) => record(i, stamp(JSON.parse(data))));
+    ws.on('message', (data) => { const m = JSON.parse(data); record(i, stamp(m), seqOf(m)); });
     ws.on('close', () => closed++);
     await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
     ws.on('error', () => errors++);
-    clients.push({ close: () => ws.terminate() });
+    clients.push({ i, close: () => ws.terminate() });
   } else if (kind === 'socketio') {
     const { io } = require('socket.io-client');
     const s = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
-    s.on('notification.push', (m) => record(i, stamp(m)));
+    s.on('notification.push', (m) => record(i, stamp(m), seqOf(m)));
     s.on('disconnect', () => closed++);
     await new Promise((resolve, reject) => { s.once('connect', resolve); s.once('connect_error', reject); });
-    clients.push({ close: () => s.close() });
+    clients.push({ i, close: () => s.close() });
   } else if (kind === 'signalr' || kind === 'signalr-msgpack') {
     const signalR = require('@microsoft/signalr');
     const token = tokens[i % tokens.length];
@@ -78,10 +85,10 @@ async function connectOne(i) {
     }
     const c = builder.build();
     c.serverTimeoutInMilliseconds = 120000; // a busy 2-core box must not time out a client mid-run
-    c.on('notification.push', (m) => record(i, stamp(m)));
+    c.on('notification.push', (m) => record(i, stamp(m), seqOf(m)));
     c.onclose(() => closed++);
     await c.start();
-    clients.push({ close: () => c.stop() });
+    clients.push({ i, close: () => c.stop() });
   } else {
     throw new Error(`unknown --kind ${kind}`);
   }
@@ -117,7 +124,7 @@ function percentile(p, total) {
 
 function report() {
   let minPer = Infinity, maxPer = 0;
-  for (let i = 0; i < clients.length; i++) { if (perClient[i] < minPer) minPer = perClient[i]; if (perClient[i] > maxPer) maxPer = perClient[i]; }
+  for (const { i } of clients) { if (perClient[i] < minPer) minPer = perClient[i]; if (perClient[i] > maxPer) maxPer = perClient[i]; }
   return {
     received, firstUs, lastUs,
     p50: percentile(0.5, received), p99: percentile(0.99, received), p999: percentile(0.999, received),
@@ -129,12 +136,28 @@ function report() {
 control({
   connect: async () => connectAll(),
   reset: async () => {
-    hist.fill(0); perClient.fill(0);
+    hist.fill(0); perClient.fill(0); lastSeq.fill(0); lastProgress = -1;
     received = 0; firstUs = 0; lastUs = 0; maxLatency = 0; badPayloads = 0;
     return {};
   },
   report: async () => report(),
   clock: async () => ({ nowUs: nowUs() }),
+  // Flow control for "as fast as it can": every 5 ms, the lowest sequence number any client has seen
+  // goes out on stdout as {"progress": n} (the driver hands it to the server as an ack).
+  progress: async ({ on }) => {
+    if (progressTimer) { clearInterval(progressTimer); progressTimer = null; }
+    if (on) {
+      progressTimer = setInterval(() => {
+        let min = Infinity;
+        for (const c of clients) if (lastSeq[c.i] < min) min = lastSeq[c.i];
+        if (min !== Infinity && min !== lastProgress) {
+          lastProgress = min;
+          process.stdout.write(`{"progress":${min}}\n`);
+        }
+      }, 5);
+    }
+    return {};
+  },
   quit: async () => {
     for (const c of clients) { try { c.close(); } catch { /* closing anyway */ } }
     setTimeout(() => process.exit(0), 200);

@@ -47,6 +47,11 @@ function control(handlers) {
       const line = buffer.slice(0, nl).trim();
       buffer = buffer.slice(nl + 1);
       if (!line) continue;
+      // Flow-control acks are handled at once, even while a run is in progress, and get no answer.
+      if (line.startsWith('{"cmd":"ack"') && handlers.ack) {
+        handlers.ack(JSON.parse(line));
+        continue;
+      }
       chain = chain.then(async () => {
         let cmd;
         try {

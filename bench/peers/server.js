@@ -3,7 +3,9 @@
 //   node server.js --kind ws|socketio [--port 0]
 // Prints {"ok":true,"port":N} once listening, then takes commands on stdin (see common.js):
 //   {"cmd":"count"}                                   -> {"connections": n}
-//   {"cmd":"run","seconds":10,"rate":0}               -> broadcasts (rate 0 = as fast as it can)
+//   {"cmd":"run","seconds":10,"rate":0,"window":100}  -> broadcasts (rate 0 = as fast as it can, at most
+//                                                        `window` broadcasts ahead of the slowest client)
+//   {"cmd":"ack","seq":n}                             <- the slowest client has seen broadcast n (no answer)
 //   {"cmd":"quit"}
 const http = require('http');
 const { nowUs, pushEvent, arg, control, sleep, immediate } = require('./common');
@@ -13,6 +15,8 @@ const port = Number(arg('port', '0'));
 // Per-connection high-water mark for "as fast as it can": SignalR's default transport buffer (64 KB)
 // pauses Hub's broadcast loop at the same point.
 const HWM = Number(arg('hwm', String(64 * 1024)));
+// And never more than `window` broadcasts ahead of the slowest client (acks come from the driver).
+let acked = 0;
 
 let broadcast, connections, maxBuffered;
 const httpServer = http.createServer((req, res) => { res.writeHead(404); res.end(); });
@@ -53,7 +57,8 @@ if (kind === 'ws') {
   process.exit(2);
 }
 
-async function run({ seconds, rate }) {
+async function run({ seconds, rate, window }) {
+  acked = 0;
   const durationUs = seconds * 1e6;
   let seq = 0;
   const start = nowUs();
@@ -64,7 +69,7 @@ async function run({ seconds, rate }) {
       broadcast(pushEvent(++seq, nowUs()));
       // Let the event loop write and run callbacks, and hold off while any client is over the mark.
       await immediate();
-      while (maxBuffered() > HWM && nowUs() < end) {
+      while ((maxBuffered() > HWM || (window && seq - acked >= window)) && nowUs() < end) {
         waits++;
         await immediate();
       }
@@ -88,6 +93,7 @@ httpServer.listen(port, '127.0.0.1', () => {
 
 control({
   count: async () => ({ connections: connections() }),
+  ack: (cmd) => { if (cmd.seq > acked) acked = cmd.seq; },
   run,
   quit: async () => { setTimeout(() => process.exit(0), 10); return {}; },
 });
