@@ -108,23 +108,9 @@ public sealed class AgentHub(
 
     /// <summary>Sends, in order, every workspace event after <see cref="ResumeRequest.AfterSeq"/>; then live events follow.</summary>
     [HubMethodName(RealtimeEventNames.Resume)]
-    public async Task<ResumeResult> Resume(ResumeRequest request)
-    {
-        var stream = Streams.Workspace(WorkspaceId);
-        var (events, oldest, last) = await streams.ReadAfterAsync(stream, request.AfterSeq, options.Value.MaxReplay, Context.ConnectionAborted);
-        if (events is null)
-        {
-            await Clients.Caller.Resync(new ResyncRequired(stream, oldest, last));
-            return new ResumeResult(stream, last, 0, true);
-        }
-
-        foreach (var e in events)
-        {
-            await StreamEventSender.SendAsync(Clients.Caller, e);
-        }
-
-        return new ResumeResult(stream, last, events.Count, false);
-    }
+    public async Task<ResumeResult> Resume(ResumeRequest request) =>
+        (await StreamReplay.ResumeAsync(streams, Streams.Workspace(WorkspaceId), request.AfterSeq, options.Value.MaxReplay,
+            e => StreamEventSender.SendAsync(Clients.Caller, e), Clients.Caller.Resync, Context.ConnectionAborted)).Result;
 
     private async Task<Guid> ContactOfAsync(Guid conversationId) =>
         await messaging.ContactOfAsync(conversationId, Context.ConnectionAborted)

@@ -106,25 +106,14 @@ public sealed class ClientHub(
     [HubMethodName(RealtimeEventNames.Resume)]
     public async Task<ResumeResult> Resume(ResumeRequest request)
     {
-        var stream = Streams.User(ContactId);
-        var (events, oldest, last) = await streams.ReadAfterAsync(stream, request.AfterSeq, options.Value.MaxReplay, Context.ConnectionAborted);
-        if (events is null)
+        var (result, lastReplayed) = await StreamReplay.ResumeAsync(streams, Streams.User(ContactId), request.AfterSeq, options.Value.MaxReplay,
+            e => StreamEventSender.SendAsync(Clients.Caller, e), Clients.Caller.Resync, Context.ConnectionAborted);
+        if (lastReplayed is { } seq)
         {
-            await Clients.Caller.Resync(new ResyncRequired(stream, oldest, last));
-            return new ResumeResult(stream, last, 0, true);
+            await notifications.MarkDeliveredAsync(ContactId, seq, Context.ConnectionAborted);
         }
 
-        foreach (var e in events)
-        {
-            await StreamEventSender.SendAsync(Clients.Caller, e);
-        }
-
-        if (events.Count > 0)
-        {
-            await notifications.MarkDeliveredAsync(ContactId, events[^1].Seq, Context.ConnectionAborted);
-        }
-
-        return new ResumeResult(stream, last, events.Count, false);
+        return result;
     }
 
     private async Task EnsureOwnConversationAsync(Guid conversationId)
