@@ -179,7 +179,7 @@ function tickFor(m) {
 }
 
 function render() {
-  var stick = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+  var stick = log.scrollHeight - log.scrollTop - log.clientHeight < 40 || log.scrollTop === 0;
   log.textContent = "";
   if (!state.messages.length) {
     var empty = document.createElement("li");
@@ -211,7 +211,7 @@ function render() {
     }
     log.appendChild(li);
   });
-  if (stick || true) log.scrollTop = log.scrollHeight;
+  if (stick || !log.childElementCount || state.messages.length && state.messages[state.messages.length - 1].mine) log.scrollTop = log.scrollHeight;
   updateBadge();
 }
 
@@ -301,7 +301,9 @@ function connect() {
   if (client) return Promise.resolve(client);
   if (connecting) return connecting;
   var c;
-  connecting = openSession().then(function (s) {
+  // The pre-chat form may have just opened a session: reuse it while it is fresh.
+  var fresh = session && session.visitor_id === state.visitorId && Date.parse(session.expires_at) - Date.now() > 60000;
+  connecting = (fresh ? Promise.resolve(session) : openSession()).then(function (s) {
     c = new HubClient({
       url: s.hub_url,
       accessTokenFactory: token,
