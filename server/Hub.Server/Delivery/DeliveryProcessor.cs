@@ -30,6 +30,16 @@ public sealed partial class DeliveryProcessor(
     {
         ArgumentNullException.ThrowIfNull(claimed);
         workspace.Use(claimed.WorkspaceId);
+
+        // Wait for the channel's rate before recording the attempt, so a long wait never looks like a dead worker.
+        var limit = claimed.ChannelId is { } limitedChannel
+            ? await db.Channels.AsNoTracking().Where(c => c.Id == limitedChannel).Select(c => c.RateLimitPerSecond).FirstOrDefaultAsync(cancellationToken)
+            : 0;
+        if (limit > 0)
+        {
+            await rateLimiter.WaitAsync($"channel:{claimed.ChannelId:N}", limit, cancellationToken);
+        }
+
         var now = clock.GetUtcNow();
         var leaseEnd = now + options.Value.Lease;
         var started = await db.Outbox.Where(o => o.Id == claimed.Id && o.LockedBy == worker && o.State == OutboxState.Pending)
@@ -57,10 +67,6 @@ public sealed partial class DeliveryProcessor(
 
         await SetStatusAsync(message, MessageStatus.Sending, cancellationToken);
         var envelope = await EnvelopeAsync(message, channel, cancellationToken);
-        if (channel.RateLimitPerSecond > 0)
-        {
-            await rateLimiter.WaitAsync($"channel:{channel.Id:N}", channel.RateLimitPerSecond, cancellationToken);
-        }
 
         SendResult result;
         try

@@ -167,6 +167,26 @@ public sealed class OutboxTests : IAsyncLifetime
         Assert.Contains("suppressed", (await reply.JsonAsync()).Str("detail"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_channels_rate_limit_holds_across_parallel_workers()
+    {
+        await QueueAsync(8, ratePerSecond: 2);
+        var options = Options(batchSize: 4);
+        async Task Drain(string worker)
+        {
+            while (await DeliveryWorker.RunOnceAsync(Scopes, worker, options, CancellationToken.None) > 0)
+            {
+            }
+        }
+
+        await Task.WhenAll(Drain("rate-a"), Drain("rate-b"));
+        var times = _sender.SentAt.Order().ToList();
+        Assert.Equal(8, times.Count);
+        // No calendar second (the limiter's window) holds more than the channel's 2 sends.
+        Assert.All(times.GroupBy(t => t / 1000), second => Assert.True(second.Count() <= 2, $"{second.Count()} sends in one second"));
+        Assert.True(times[^1] - times[0] >= 2000, "8 sends at 2/s span at least 3 windows");
+    }
+
     private IServiceScopeFactory Scopes => _app.Services.GetRequiredService<IServiceScopeFactory>();
 
     private static DeliveryOptions Options(int batchSize) => new() { BatchSize = batchSize, Lease = TimeSpan.FromSeconds(1) };
@@ -185,14 +205,14 @@ public sealed class OutboxTests : IAsyncLifetime
     }
 
     /// <summary>Queues <paramref name="count"/> outbound emails the way replies are queued: message and outbox row together.</summary>
-    private async Task<List<Guid>> QueueAsync(int count)
+    private async Task<List<Guid>> QueueAsync(int count, int ratePerSecond = 0)
     {
         var workspaceId = await WorkspaceIdAsync();
         await using var scope = _app.Scope();
         scope.ServiceProvider.GetRequiredService<ScopedWorkspaceContext>().Use(workspaceId);
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         var now = DateTimeOffset.UtcNow;
-        var channel = new Channel { Name = "Scripted mail", Type = ChannelType.Email, Provider = ScriptedSender.ProviderName, Address = "support@acme.test", CreatedAt = now, UpdatedAt = now };
+        var channel = new Channel { Name = "Scripted mail", Type = ChannelType.Email, Provider = ScriptedSender.ProviderName, Address = "support@acme.test", RateLimitPerSecond = ratePerSecond, CreatedAt = now, UpdatedAt = now };
         var contact = new Contact { Email = $"{Guid.NewGuid():N}@example.com", CreatedAt = now, UpdatedAt = now };
         var conversation = new Conversation { ContactId = contact.Id, ChannelId = channel.Id, ChannelType = ChannelType.Email, LastMessageAt = now, CreatedAt = now, UpdatedAt = now };
         db.AddRange(channel, contact, conversation);

@@ -16,6 +16,9 @@ public sealed class ScriptedSender : IChannelSender
 
     public ConcurrentQueue<Guid> Started { get; } = new();
 
+    /// <summary>When each send was made (Unix milliseconds), to check rate limits.</summary>
+    public ConcurrentQueue<long> SentAt { get; } = new();
+
     /// <summary>Decides each attempt's outcome; sends by default.</summary>
     public Func<OutboundEnvelope, SendResult> Outcome { get; set; } = e => SendResult.Sent($"scripted-{e.MessageId:N}");
 
@@ -45,6 +48,7 @@ public sealed class ScriptedSender : IChannelSender
         if (outcome.Outcome == SendOutcome.Sent)
         {
             Sent.Enqueue(message.MessageId);
+            SentAt.Enqueue(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         }
 
         return outcome;
