@@ -134,6 +134,21 @@ public sealed class WebChatWidgetTests(WidgetHubApp app, ITestOutputHelper outpu
         var again = await agent.WaitForAsync("message.received", e => Data(e).Str("text") == "Yes, still here", Wait);
         Assert.Equal(conversationId, Data(again).Str("conversationId"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "widget-after-reload.png") });
+
+        // The connection drops under the open page (server side, no goodbye); the agent writes straight away: the widget
+        // reconnects by itself, resumes, and shows each message exactly once.
+        var connectionsBefore = app.Connections.CountFor(visitorId);
+        var dropped = app.Connections.Drop(visitorId);
+        output.WriteLine($"dropped {dropped} of {connectionsBefore}");
+        Assert.True(dropped > 0);
+        (await admin.PostAsJsonAsync($"/api/v1/conversations/{conversationId}/messages", new { content = "Sent during the drop" })).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync($"/api/v1/conversations/{conversationId}/messages", new { content = "And right after" })).EnsureSuccessStatusCode();
+        await Expect(page.Locator("li.msg.agent").Last).ToContainTextAsync("And right after");
+        Assert.True(app.Connections.CountFor(visitorId) > connectionsBefore, "the widget did not reconnect");
+        await Expect(page.Locator("li.msg")).ToHaveCountAsync(6);
+        texts = await page.Locator("li.msg").AllInnerTextsAsync();
+        Assert.Single(texts, t => t.Contains("Sent during the drop"));
+        Assert.Single(texts, t => t.Contains("And right after"));
     }
 
     [Fact]

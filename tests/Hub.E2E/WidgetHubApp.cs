@@ -5,6 +5,7 @@ using Hub.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.E2E;
@@ -24,8 +25,15 @@ public sealed class WidgetHubApp : HubApp
         UseRealSockets = true;
         Settings["Realtime:TypingTimeout"] = "00:00:05";
         Settings["Realtime:TypingDebounce"] = "00:00:00.200";
-        ExtraServices = services => services.AddTransient<IStartupFilter, WidgetEndpoints>();
+        ExtraServices = services =>
+        {
+            services.AddTransient<IStartupFilter, WidgetEndpoints>();
+            services.Configure<HubOptions>(o => o.AddFilter(Connections));
+        };
     }
+
+    /// <summary>Every hub connection, to cut one from the server side.</summary>
+    public ConnectionTracker Connections { get; } = new();
 
     /// <summary>The customer site's origin, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri SiteAddress { get; private set; } = null!;

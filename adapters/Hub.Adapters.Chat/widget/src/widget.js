@@ -297,6 +297,27 @@ function onEvent(e) {
   }
 }
 
+var RETRY_DELAYS = [1000, 2000, 5000, 10000, 30000], retries = 0, retryTimer = null;
+
+function retryLater() {
+  if (retryTimer) return;
+  var delay = RETRY_DELAYS[Math.min(retries++, RETRY_DELAYS.length - 1)];
+  retryTimer = setTimeout(function () {
+    retryTimer = null;
+    connect().catch(function () {});
+  }, delay);
+}
+
+// Back online or back on the tab: try now rather than at the next backoff step.
+function retryNow() {
+  if (client || connecting || !state.visitorId) return;
+  clearTimeout(retryTimer);
+  retryTimer = null;
+  connect().catch(function () {});
+}
+window.addEventListener("online", retryNow);
+document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") retryNow(); });
+
 function connect() {
   if (client) return Promise.resolve(client);
   if (connecting) return connecting;
@@ -311,8 +332,12 @@ function connect() {
       storageKey: STORE + ":seq:" + s.visitor_id,
       onEvent: onEvent,
       onStateChange: function (st) {
-        setStatus(st === "reconnecting" ? "Reconnecting…" : st === "closed" ? "Disconnected. Reopen the chat to retry." : "");
-        if (st === "closed") { client = null; }
+        if (window.console && console.debug) console.debug("[hub-widget] connection " + st);
+        setStatus(st === "reconnecting" || st === "closed" ? "Reconnecting…" : "");
+        if (st === "connected" || st === "reconnected") retries = 0;
+        // SignalR gives up when the server closes the connection (or after its own retries): start over with a
+        // new connection, which resumes from the seq kept in localStorage.
+        if (st === "closed" && client === c) { client = null; retryLater(); }
       },
       onResync: function () { /* too far behind to replay: what we kept locally stays, new events continue */ },
       onError: function (err) { if (window.console) console.warn("[hub-widget]", err); },
@@ -321,12 +346,13 @@ function connect() {
   }).then(function () {
     client = c;
     connecting = null;
+    retries = 0;
     markRead();
     return c;
   }, function (err) {
     connecting = null;
     setStatus(err && err.status === 404 ? "This chat is not available." : "Can't connect. Retrying…");
-    if (!(err && err.status === 404)) setTimeout(function () { if (state.open) connect().catch(function () {}); }, 5000);
+    if (!(err && err.status === 404)) retryLater();
     throw err;
   });
   return connecting;
