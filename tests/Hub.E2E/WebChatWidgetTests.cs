@@ -149,6 +149,12 @@ public sealed class WebChatWidgetTests(WidgetHubApp app, ITestOutputHelper outpu
         texts = await page.Locator("li.msg").AllInnerTextsAsync();
         Assert.Single(texts, t => t.Contains("Sent during the drop"));
         Assert.Single(texts, t => t.Contains("And right after"));
+
+        // Escape closes the panel and gives focus back to the launcher.
+        await page.GetByLabel("Message", new() { Exact = true }).FocusAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(page.GetByRole(AriaRole.Dialog)).ToBeHiddenAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Open chat" })).ToBeFocusedAsync();
     }
 
     [Fact]
