@@ -8,6 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/services.sh
 source scripts/lib/mail.sh
+source scripts/lib/browser.sh
 
 results=.artifacts/test-results
 rm -rf "$results" && mkdir -p "$results"
@@ -23,6 +24,10 @@ if ! ensure_packages postgresql redis-server || ! start_postgres || ! start_redi
   log "!!! PostgreSQL/Redis unavailable: the PostgreSQL pass and Redis tests are SKIPPED on this machine !!!"
 fi
 trap 'stop_mail; stop_services' EXIT
+if ! ensure_browser; then
+  [ "${CI:-}" = "true" ] && { log "CI: chromium is required for the widget's browser tests (tests/Hub.E2E)"; exit 1; }
+  log "!!! no chromium: the widget browser test is SKIPPED !!!"
+fi
 if ! start_mail; then
   [ "${CI:-}" = "true" ] && { log "CI: the test mail servers (SMTP + IMAP) could not be started"; exit 1; }
   log "!!! mail servers unavailable: the email tests against real SMTP/IMAP are SKIPPED on this machine !!!"

@@ -43,7 +43,9 @@ public sealed class ConversationMessaging(
                 .OrderByDescending(c => c.CreatedAt).FirstOrDefaultAsync(cancellationToken);
             if (conversation is null)
             {
-                conversation = new Conversation { ContactId = contactId, ChannelType = ChannelType.Chat, CreatedAt = now, UpdatedAt = now };
+                var chatChannel = await db.Channels.Where(c => c.Type == ChannelType.Chat && c.IsActive).OrderBy(c => c.CreatedAt)
+                    .Select(c => (Guid?)c.Id).FirstOrDefaultAsync(cancellationToken);
+                conversation = new Conversation { ContactId = contactId, ChannelId = chatChannel, ChannelType = ChannelType.Chat, CreatedAt = now, UpdatedAt = now };
                 db.Conversations.Add(conversation);
                 isNew = true;
             }

@@ -102,7 +102,9 @@ public static class ChannelsApi
             Name = request.Name.Trim(),
             Type = request.Type!.Value,
             Provider = request.Provider.Trim().ToLowerInvariant(),
-            Address = request.Address,
+            // A web chat channel's address is the public key its widget script tag carries.
+            Address = request.Address ?? (request.Type == ChannelType.Chat && request.Provider.Trim().Equals("webchat", StringComparison.OrdinalIgnoreCase)
+                ? Api.Widget.WidgetApi.NewWidgetKey() : null),
             Settings = request.Settings ?? [],
             RateLimitPerSecond = request.RateLimitPerSecond ?? 0,
             IsActive = request.IsActive ?? true,
