@@ -368,7 +368,7 @@ internal static class Fanout
         sb.AppendLine();
         sb.AppendLine("| run | metric | target | Hub | ws | socket.io | Hub/ws | Hub/socket.io |");
         sb.AppendLine("|---|---|---|---:|---:|---:|---:|---:|");
-        foreach (var (mode, label) in new[] { ("max", "as fast as it can"), ("rate", $"{options.Rate} broadcasts/s") })
+        foreach (var (mode, label) in new[] { ("max", "as fast as it can"), ("rate", $"{options.Rate} broadcasts/s") }.Where(m => runs.Any(r => r.Mode == m.Item1)))
         {
             foreach (var hubTarget in hubTargets)
             {
