@@ -54,6 +54,9 @@ public sealed record ConversationPayload(
 /// <summary><c>inbox.sla.warning</c> / <c>inbox.sla.breach</c>: a conversation nears or passed a target (<c>first_response</c> or <c>resolution</c>).</summary>
 public sealed record SlaAlert(Guid ConversationId, string Target, DateTimeOffset DueAt, Guid? AssigneeId);
 
+/// <summary><c>inbox.mention</c>: a colleague mentioned you in a private note.</summary>
+public sealed record MentionNotice(Guid ConversationId, Guid MessageId, string? ByMemberId, string Excerpt);
+
 /// <summary><c>typing.indicator</c>: someone started or stopped typing in a conversation.</summary>
 public sealed record TypingIndicator(Guid ConversationId, string UserId, bool IsTyping);
 

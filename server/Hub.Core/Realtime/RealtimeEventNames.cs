@@ -19,6 +19,9 @@ public static class RealtimeEventNames
     public const string PresenceChanged = "presence.changed";
     public const string ConversationViewers = "conversation.viewers";
 
+    /// <summary>To one member: they were @mentioned in a private note.</summary>
+    public const string Mention = "inbox.mention";
+
     /// <summary>The server tells the client it is too far behind to catch up from the stream.</summary>
     public const string Resync = "stream.resync";
 

@@ -30,7 +30,7 @@ public sealed class AgentHub(
     public override async Task OnConnectedAsync()
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, Streams.Workspace(WorkspaceId));
-        await Groups.AddToGroupAsync(Context.ConnectionId, $"member:{MemberId:N}");
+        await Groups.AddToGroupAsync(Context.ConnectionId, RealtimeDispatcher.MemberGroup(MemberId));
         var change = await presence.ConnectedAsync(WorkspaceId, PresenceKind.Member, MemberId.ToString(), Context.ConnectionId);
         if (change.Changed)
         {

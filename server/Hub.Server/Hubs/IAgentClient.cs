@@ -34,6 +34,9 @@ public interface IAgentClient
     [HubMethodName(RealtimeEventNames.ConversationViewers)]
     Task ConversationViewers(ConversationViewers e);
 
+    [HubMethodName(RealtimeEventNames.Mention)]
+    Task Mention(MentionNotice e);
+
     [HubMethodName(RealtimeEventNames.Resync)]
     Task Resync(ResyncRequired e);
 }

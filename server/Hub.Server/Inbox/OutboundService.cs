@@ -32,6 +32,7 @@ public sealed partial class OutboundService(
     ContactResolver contacts,
     ConversationMessaging chat,
     RealtimeBatch realtime,
+    RealtimeDispatcher dispatcher,
     DeliverySignal signal,
     IOptions<InboxOptions> options,
     TimeProvider clock)
@@ -135,6 +136,12 @@ public sealed partial class OutboundService(
         await realtime.MessageAsync(workspaceId, RealtimeEventNames.MessageReceived, note, null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await realtime.PublishAsync();
+        var excerpt = note.Text.Length > 140 ? note.Text[..140] + "…" : note.Text;
+        foreach (var mentioned in note.Mentions.Where(m => m != memberId))
+        {
+            await dispatcher.MentionAsync(mentioned, new MentionNotice(conversation.Id, note.Id, note.SenderId, excerpt));
+        }
+
         return note;
     }
 

@@ -35,6 +35,11 @@ public sealed class RealtimeDispatcher(IHubContext<AgentHub, IAgentClient> agent
 
     public Task PresenceAsync(Guid workspaceId, PresenceChanged e) => agents.Clients.Group(Streams.Workspace(workspaceId)).PresenceChanged(e);
 
+    /// <summary>To the mentioned member's own connections only.</summary>
+    public Task MentionAsync(Guid memberId, MentionNotice e) => agents.Clients.Group(MemberGroup(memberId)).Mention(e);
+
+    public static string MemberGroup(Guid memberId) => $"member:{memberId:N}";
+
     public Task ViewersAsync(Guid workspaceId, ConversationViewers e) => agents.Clients.Group(Streams.Workspace(workspaceId)).ConversationViewers(e);
 
     private static bool IsUserStream(string stream) => stream.StartsWith("user:", StringComparison.Ordinal);

@@ -19,7 +19,8 @@ public sealed class RealtimeClient : IAsyncDisposable
     [
         RealtimeEventNames.MessageReceived, RealtimeEventNames.MessageUpdated, RealtimeEventNames.ConversationUpdated,
         RealtimeEventNames.NotificationPush, RealtimeEventNames.TypingIndicator, RealtimeEventNames.PresenceChanged,
-        RealtimeEventNames.ConversationViewers, RealtimeEventNames.Resync,
+        RealtimeEventNames.ConversationViewers, RealtimeEventNames.Resync, RealtimeEventNames.Mention,
+        RealtimeEventNames.SlaWarning, RealtimeEventNames.SlaBreach,
     ];
 
     private readonly ConcurrentQueue<(string Name, JsonElement Data)> _events = new();

@@ -94,3 +94,31 @@ public sealed class TypingPresenceTests(LiveHubApp app)
         Assert.Equal("Admin", after.GetProperty("viewers")[0].Str("name"));
     }
 }
+
+/// <summary>A private note's @mention reaches the mentioned agent live, and only them.</summary>
+[Collection(LiveHubCollection.Name)]
+public sealed class MentionTests(LiveHubApp app)
+{
+    [Fact]
+    public async Task A_mentioned_agent_is_told_live_and_others_are_not()
+    {
+        var admin = await app.SignedInAsync();
+        var handle = $"sam{Guid.NewGuid():N}"[..12];
+        var sam = await admin.PostJsonAsync("/api/v1/members", new { email = $"{handle}@example.com", display_name = "Sam", role = "agent", password = "Sam-Passw0rd-123" });
+        var samClient = await app.SignedInAsync($"{handle}@example.com", "Sam-Passw0rd-123");
+        var other = await app.NewMemberAsync(admin, "agent");
+        await using var samHub = await app.ConnectAgentAsync(samClient);
+        await using var otherHub = await app.ConnectAgentAsync(other);
+        await using var user = await app.ConnectUserAsync(admin, $"mention-{Guid.NewGuid():N}");
+        var conversation = (await user.Connection.InvokeAsync<SendMessageResult>(RealtimeEventNames.MessageSend, new SendMessageRequest(null, "help"))).ConversationId;
+
+        var note = await admin.PostJsonAsync($"/api/v1/conversations/{conversation}/messages", new { content = $"@{handle} please take this one", @private = true });
+
+        var mention = await samHub.WaitForAsync(RealtimeEventNames.Mention);
+        Assert.Equal(conversation.ToString(), mention.Str("conversationId"));
+        Assert.Equal(note.Str("id"), mention.Str("messageId"));
+        Assert.Contains("please take this one", mention.Str("excerpt"), StringComparison.Ordinal);
+        await otherHub.AssertNoneAsync(RealtimeEventNames.Mention);
+        Assert.Equal(sam.Str("id"), note.GetProperty("mentions")[0].GetString());
+    }
+}
