@@ -57,6 +57,16 @@ internal sealed class HubHost : WebApplicationFactory<Program>
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning");
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+
+        // Experiment (not Hub's configuration): HUB_BENCH_KESTREL_INLINE=1 runs Kestrel's socket
+        // continuations inline instead of through its I/O queues, to see what the extra hop costs.
+        if (Environment.GetEnvironmentVariable("HUB_BENCH_KESTREL_INLINE") == "1")
+        {
+            builder.ConfigureServices(s => s.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(o =>
+            {
+                o.UnsafePreferInlineScheduling = true;
+            }));
+        }
     }
 
     public override async ValueTask DisposeAsync()
