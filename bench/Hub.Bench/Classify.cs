@@ -77,7 +77,7 @@ internal static class Classify
         var runs = new Dictionary<string, List<Run>> { [ClassifyPath] = [], [ConstantPath] = [] };
         foreach (var path in new[] { ClassifyPath, ConstantPath })
         {
-            await LoadAsync(client, path, bodies, options.Concurrency, TimeSpan.FromSeconds(1)); // warm-up, discarded
+            await LoadAsync(client, path, bodies, options.Concurrency, TimeSpan.FromSeconds(3)); // warm-up (JIT tiers, PGO, pools), discarded
         }
 
         for (var round = 0; round < options.Rounds; round++)
@@ -107,6 +107,10 @@ internal static class Classify
         var p99C = Median(c.Select(r => r.P99Ms));
         var p99K = Median(k.Select(r => r.P99Ms));
         var errors = c.Sum(r => r.Errors) + k.Sum(r => r.Errors);
+        // The machine is shared: rounds differ a lot, so the ratio is taken per round (classify and constant ran
+        // back to back) and the median of those is reported, with the range.
+        var ratios = c.Zip(k, (a, b) => a.RequestsPerSecond / b.RequestsPerSecond).ToArray();
+        var ratio = Median(ratios);
 
         Console.WriteLine();
         Console.WriteLine("| Metric | Hub (classify) | Peer (constant) | Ratio |");
@@ -117,11 +121,11 @@ internal static class Classify
         Row("In-process max per message (1 thread)", $"{inProcess.MaxUs:F1} µs", "—", "—");
         Row("In-process messages/s (1 thread)", $"{inProcess.PerSecond1:N0}", "—", "—");
         Row("In-process messages/s (2 threads)", $"{inProcess.PerSecond2:N0}", "—", "—");
-        Row($"HTTP requests/s ({options.Concurrency} concurrent, median of {options.Rounds} × {options.Seconds} s)", $"{rpsC:N0}", $"{rpsK:N0}", $"{rpsC / rpsK:P0}");
+        Row($"HTTP requests/s ({options.Concurrency} concurrent, median of {options.Rounds} × {options.Seconds} s)", $"{rpsC:N0}", $"{rpsK:N0}", $"{ratio:P0} (rounds {ratios.Min():P0}–{ratios.Max():P0})");
         Row("HTTP p50 latency", $"{p50C:F2} ms", $"{p50K:F2} ms", $"{p50C / p50K:F2}×");
         Row("HTTP p99 latency", $"{p99C:F2} ms", $"{p99K:F2} ms", $"{p99C / p99K:F2}×");
         Console.WriteLine();
-        Console.WriteLine($"aims (issue 6): in-process p99 < 1 ms: {(inProcess.P99Us < 1000 ? "met" : "NOT met")}; classify ≥ 70% of constant req/s: {(rpsC / rpsK >= 0.7 ? "met" : "NOT met")}; HTTP errors: {errors}; scenario took {total.Elapsed.TotalSeconds:F0} s");
+        Console.WriteLine($"aims (issue 6): in-process p99 < 1 ms: {(inProcess.P99Us < 1000 ? "met" : "NOT met")}; classify ≥ 70% of constant req/s: {(ratio >= 0.7 ? "met" : "NOT met")}; HTTP errors: {errors}; scenario took {total.Elapsed.TotalSeconds:F0} s");
         return errors == 0 ? 0 : 1;
 
         static void Row(string metric, string hub, string peer, string ratio) => Console.WriteLine($"| {metric} | {hub} | {peer} | {ratio} |");

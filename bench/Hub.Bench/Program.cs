@@ -19,7 +19,7 @@ internal static class BenchMain
                       --repeat N runs every target N times, interleaved, and reports medians.
                       Before each run, waits up to --quiet-wait seconds for the (shared) machine to be idle.
                       Needs Node and `npm ci` in bench/peers (bench/run-fanout.sh does both).
-                  classify [--seconds 5] [--rounds 3] [--concurrency 32] [--messages 4000]
+                  classify [--seconds 4] [--rounds 5] [--concurrency 32] [--messages 4000]
                       Issue 6: sentiment + intent in-process latency, and POST /api/v1/classify vs a constant-answer peer endpoint.
                 """);
             return 0;
@@ -57,7 +57,7 @@ internal static class BenchMain
                     (Str(args, "--modes") ?? "max,rate").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     Int(args, "--window", 100)));
             case "classify":
-                return await Classify.RunAsync(new Classify.Options(Int(args, "--seconds", 5), Int(args, "--rounds", 3), Int(args, "--concurrency", 32), Int(args, "--messages", 4000)));
+                return await Classify.RunAsync(new Classify.Options(Int(args, "--seconds", 4), Int(args, "--rounds", 5), Int(args, "--concurrency", 32), Int(args, "--messages", 4000)));
             default:
                 Console.Error.WriteLine($"unknown scenario {args[0]} (try --help)");
                 return 2;
