@@ -14,6 +14,41 @@ namespace Hub.Data.Postgres.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "canned_responses",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ShortCode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Content = table.Column<string>(type: "character varying(10000)", maxLength: 10000, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_canned_responses", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "classification_corrections",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    MessageId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Text = table.Column<string>(type: "text", nullable: false),
+                    Label = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    PreviousLabel = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    CorrectedBy = table.Column<Guid>(type: "uuid", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_classification_corrections", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "data_protection_keys",
                 columns: table => new
                 {
@@ -94,6 +129,69 @@ namespace Hub.Data.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_segments", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "sla_policies",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Priority = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    FirstResponseTarget = table.Column<TimeSpan>(type: "interval", nullable: false),
+                    ResolutionTarget = table.Column<TimeSpan>(type: "interval", nullable: false),
+                    WarnAt = table.Column<double>(type: "double precision", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_sla_policies", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "stream_events",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Stream = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Seq = table.Column<long>(type: "bigint", nullable: false),
+                    Event = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Data = table.Column<string>(type: "text", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_stream_events", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "stream_heads",
+                columns: table => new
+                {
+                    Stream = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    LastSeq = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_stream_heads", x => x.Stream);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "suppressions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Channel = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Address = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_suppressions", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -315,6 +413,8 @@ namespace Hub.Data.Postgres.Migrations
                     DisplayName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     Availability = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     ConversationCapacity = table.Column<int>(type: "integer", nullable: false),
+                    Team = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    LastAssignedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
@@ -338,6 +438,26 @@ namespace Hub.Data.Postgres.Migrations
                         name: "FK_members_workspaces_WorkspaceId",
                         column: x => x.WorkspaceId,
                         principalTable: "workspaces",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "channel_state",
+                columns: table => new
+                {
+                    ChannelId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Value = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_channel_state", x => new { x.ChannelId, x.Key });
+                    table.ForeignKey(
+                        name: "FK_channel_state_channels_ChannelId",
+                        column: x => x.ChannelId,
+                        principalTable: "channels",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -377,6 +497,7 @@ namespace Hub.Data.Postgres.Migrations
                     Priority = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     Category = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    StreamSeq = table.Column<long>(type: "bigint", nullable: false),
                     DeliveredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     OpenedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     ClickedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
@@ -414,6 +535,11 @@ namespace Hub.Data.Postgres.Migrations
                     FirstResponseAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     ResolvedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     SnoozedUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FirstResponseDueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ResolutionDueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    SlaWarnedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    SlaBreachedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    UnreadCount = table.Column<int>(type: "integer", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
@@ -541,6 +667,9 @@ namespace Hub.Data.Postgres.Migrations
                     Text = table.Column<string>(type: "text", nullable: false),
                     Html = table.Column<string>(type: "text", nullable: true),
                     Attachments = table.Column<string>(type: "text", nullable: false),
+                    Mentions = table.Column<List<Guid>>(type: "uuid[]", nullable: false),
+                    Address = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
+                    Subject = table.Column<string>(type: "character varying(998)", maxLength: 998, nullable: true),
                     SentimentScore = table.Column<double>(type: "double precision", nullable: true),
                     SentimentLabel = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
                     Intent = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
@@ -562,6 +691,38 @@ namespace Hub.Data.Postgres.Migrations
                         name: "FK_messages_conversations_ConversationId",
                         column: x => x.ConversationId,
                         principalTable: "conversations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "outbox",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    MessageId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ChannelId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Channel = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    MaxAttempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LockedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    LockedUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    ProviderMessageId = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_outbox", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_outbox_messages_MessageId",
+                        column: x => x.MessageId,
+                        principalTable: "messages",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -588,9 +749,20 @@ namespace Hub.Data.Postgres.Migrations
                 columns: new[] { "WorkspaceId", "Status" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_canned_responses_WorkspaceId_ShortCode",
+                table: "canned_responses",
+                columns: new[] { "WorkspaceId", "ShortCode" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_channels_WorkspaceId_Type",
                 table: "channels",
                 columns: new[] { "WorkspaceId", "Type" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_classification_corrections_WorkspaceId_Kind_CreatedAt",
+                table: "classification_corrections",
+                columns: new[] { "WorkspaceId", "Kind", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_contact_identities_ContactId",
@@ -634,6 +806,16 @@ namespace Hub.Data.Postgres.Migrations
                 name: "IX_conversations_ContactId",
                 table: "conversations",
                 column: "ContactId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_conversations_Status_FirstResponseDueAt",
+                table: "conversations",
+                columns: new[] { "Status", "FirstResponseDueAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_conversations_Status_ResolutionDueAt",
+                table: "conversations",
+                columns: new[] { "Status", "ResolutionDueAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_conversations_WorkspaceId_AssigneeId_Status",
@@ -729,6 +911,17 @@ namespace Hub.Data.Postgres.Migrations
                 columns: new[] { "WorkspaceId", "ContactId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_outbox_MessageId",
+                table: "outbox",
+                column: "MessageId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_outbox_State_NextAttemptAt",
+                table: "outbox",
+                columns: new[] { "State", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_role_claims_RoleId",
                 table: "role_claims",
                 column: "RoleId");
@@ -748,6 +941,24 @@ namespace Hub.Data.Postgres.Migrations
                 name: "IX_segments_WorkspaceId_Name",
                 table: "segments",
                 columns: new[] { "WorkspaceId", "Name" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_sla_policies_WorkspaceId_Priority",
+                table: "sla_policies",
+                columns: new[] { "WorkspaceId", "Priority" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_stream_events_Stream_Seq",
+                table: "stream_events",
+                columns: new[] { "Stream", "Seq" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_suppressions_WorkspaceId_Channel_Address",
+                table: "suppressions",
+                columns: new[] { "WorkspaceId", "Channel", "Address" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_templates_WorkspaceId_Name",
@@ -771,6 +982,15 @@ namespace Hub.Data.Postgres.Migrations
                 name: "campaigns");
 
             migrationBuilder.DropTable(
+                name: "canned_responses");
+
+            migrationBuilder.DropTable(
+                name: "channel_state");
+
+            migrationBuilder.DropTable(
+                name: "classification_corrections");
+
+            migrationBuilder.DropTable(
                 name: "contact_identities");
 
             migrationBuilder.DropTable(
@@ -792,10 +1012,10 @@ namespace Hub.Data.Postgres.Migrations
                 name: "member_tokens");
 
             migrationBuilder.DropTable(
-                name: "messages");
+                name: "notifications");
 
             migrationBuilder.DropTable(
-                name: "notifications");
+                name: "outbox");
 
             migrationBuilder.DropTable(
                 name: "role_claims");
@@ -807,16 +1027,31 @@ namespace Hub.Data.Postgres.Migrations
                 name: "segments");
 
             migrationBuilder.DropTable(
+                name: "sla_policies");
+
+            migrationBuilder.DropTable(
+                name: "stream_events");
+
+            migrationBuilder.DropTable(
+                name: "stream_heads");
+
+            migrationBuilder.DropTable(
+                name: "suppressions");
+
+            migrationBuilder.DropTable(
                 name: "templates");
 
             migrationBuilder.DropTable(
                 name: "events");
 
             migrationBuilder.DropTable(
-                name: "conversations");
+                name: "messages");
 
             migrationBuilder.DropTable(
                 name: "roles");
+
+            migrationBuilder.DropTable(
+                name: "conversations");
 
             migrationBuilder.DropTable(
                 name: "channels");

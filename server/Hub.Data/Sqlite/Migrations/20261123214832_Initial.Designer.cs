@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Hub.Data.Sqlite.Migrations
 {
     [DbContext(typeof(SqliteHubDbContext))]
-    [Migration("20261123194740_Initial")]
+    [Migration("20261123214832_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -262,6 +262,28 @@ namespace Hub.Data.Sqlite.Migrations
                     b.ToTable("channels", (string)null);
                 });
 
+            modelBuilder.Entity("Hub.Core.Channels.ChannelState", b =>
+                {
+                    b.Property<Guid>("ChannelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ChannelId", "Key");
+
+                    b.ToTable("channel_state", (string)null);
+                });
+
             modelBuilder.Entity("Hub.Core.Contacts.Contact", b =>
                 {
                     b.Property<Guid>("Id")
@@ -367,6 +389,142 @@ namespace Hub.Data.Sqlite.Migrations
                     b.ToTable("contact_identities", (string)null);
                 });
 
+            modelBuilder.Entity("Hub.Core.Delivery.OutboxEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ChannelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LockedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LockedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MaxAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProviderMessageId")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique();
+
+                    b.HasIndex("State", "NextAttemptAt");
+
+                    b.ToTable("outbox", (string)null);
+                });
+
+            modelBuilder.Entity("Hub.Core.Delivery.Suppression", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "Channel", "Address")
+                        .IsUnique();
+
+                    b.ToTable("suppressions", (string)null);
+                });
+
+            modelBuilder.Entity("Hub.Core.Inbox.CannedResponse", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ShortCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "ShortCode")
+                        .IsUnique();
+
+                    b.ToTable("canned_responses", (string)null);
+                });
+
             modelBuilder.Entity("Hub.Core.Inbox.Conversation", b =>
                 {
                     b.Property<Guid>("Id")
@@ -393,6 +551,9 @@ namespace Hub.Data.Sqlite.Migrations
                     b.Property<long?>("FirstResponseAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("FirstResponseDueAt")
+                        .HasColumnType("INTEGER");
+
                     b.PrimitiveCollection<string>("Labels")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -408,7 +569,16 @@ namespace Hub.Data.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ResolutionDueAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SlaBreachedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SlaWarnedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("SnoozedUntil")
@@ -431,6 +601,9 @@ namespace Hub.Data.Sqlite.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("UnreadCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
@@ -444,6 +617,10 @@ namespace Hub.Data.Sqlite.Migrations
                     b.HasIndex("ChannelId");
 
                     b.HasIndex("ContactId");
+
+                    b.HasIndex("Status", "FirstResponseDueAt");
+
+                    b.HasIndex("Status", "ResolutionDueAt");
 
                     b.HasIndex("WorkspaceId", "ContactId");
 
@@ -460,6 +637,10 @@ namespace Hub.Data.Sqlite.Migrations
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Attachments")
@@ -509,6 +690,10 @@ namespace Hub.Data.Sqlite.Migrations
                     b.Property<double?>("IntentConfidence")
                         .HasColumnType("REAL");
 
+                    b.PrimitiveCollection<string>("Mentions")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Metadata")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -540,6 +725,10 @@ namespace Hub.Data.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Subject")
+                        .HasMaxLength(998)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Text")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -561,6 +750,80 @@ namespace Hub.Data.Sqlite.Migrations
                         .HasFilter("\"IdempotencyKey\" IS NOT NULL");
 
                     b.ToTable("messages", (string)null);
+                });
+
+            modelBuilder.Entity("Hub.Core.Inbox.SlaPolicy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeSpan>("FirstResponseTarget")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Priority")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<TimeSpan>("ResolutionTarget")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("WarnAt")
+                        .HasColumnType("REAL");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "Priority")
+                        .IsUnique();
+
+                    b.ToTable("sla_policies", (string)null);
+                });
+
+            modelBuilder.Entity("Hub.Core.Intelligence.ClassificationCorrection", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CorrectedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousLabel")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "Kind", "CreatedAt");
+
+                    b.ToTable("classification_corrections", (string)null);
                 });
 
             modelBuilder.Entity("Hub.Core.Members.Member", b =>
@@ -599,6 +862,9 @@ namespace Hub.Data.Sqlite.Migrations
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LastAssignedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("INTEGER");
 
@@ -623,6 +889,10 @@ namespace Hub.Data.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("SecurityStamp")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Team")
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("TwoFactorEnabled")
@@ -691,6 +961,9 @@ namespace Hub.Data.Sqlite.Migrations
                     b.Property<long?>("ReadAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("StreamSeq")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(500)
@@ -706,6 +979,60 @@ namespace Hub.Data.Sqlite.Migrations
                     b.HasIndex("WorkspaceId", "ContactId", "CreatedAt");
 
                     b.ToTable("notifications", (string)null);
+                });
+
+            modelBuilder.Entity("Hub.Core.Realtime.StoredEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Stream")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Stream", "Seq")
+                        .IsUnique();
+
+                    b.ToTable("stream_events", (string)null);
+                });
+
+            modelBuilder.Entity("Hub.Core.Realtime.StreamHead", b =>
+                {
+                    b.Property<string>("Stream")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastSeq")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Stream");
+
+                    b.ToTable("stream_heads", (string)null);
                 });
 
             modelBuilder.Entity("Hub.Core.Rules.Decision", b =>
@@ -1088,6 +1415,15 @@ namespace Hub.Data.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Hub.Core.Channels.ChannelState", b =>
+                {
+                    b.HasOne("Hub.Core.Channels.Channel", null)
+                        .WithMany()
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Hub.Core.Contacts.Contact", b =>
                 {
                     b.HasOne("Hub.Core.Workspaces.Workspace", null)
@@ -1102,6 +1438,15 @@ namespace Hub.Data.Sqlite.Migrations
                     b.HasOne("Hub.Core.Contacts.Contact", null)
                         .WithMany()
                         .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Hub.Core.Delivery.OutboxEntry", b =>
+                {
+                    b.HasOne("Hub.Core.Inbox.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
