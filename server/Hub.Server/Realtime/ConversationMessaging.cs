@@ -2,7 +2,6 @@ using Hub.Core.Channels;
 using Hub.Core.Inbox;
 using Hub.Core.Realtime;
 using Hub.Data;
-using Hub.Data.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -14,8 +13,7 @@ namespace Hub.Server.Realtime;
 /// </summary>
 public sealed class ConversationMessaging(
     HubDbContext db,
-    EventStreamStore streams,
-    RealtimeDispatcher dispatcher,
+    RealtimeBatch realtime,
     Inbox.SlaClock sla,
     Inbox.AssignmentService assignment,
     Inbox.MessageClassifier classifier,
@@ -83,16 +81,11 @@ public sealed class ConversationMessaging(
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        var payload = MessagePayload.From(message);
-        var toAgents = await streams.AppendAsync(workspaceId, Streams.Workspace(workspaceId), RealtimeEventNames.MessageReceived, payload, cancellationToken);
-        var conversationEvent = await streams.AppendAsync(workspaceId, Streams.Workspace(workspaceId), RealtimeEventNames.ConversationUpdated, ConversationPayload.From(conversation), cancellationToken);
-        var toUser = await streams.AppendAsync(workspaceId, Streams.User(contactId), RealtimeEventNames.MessageReceived, payload, cancellationToken);
+        var (_, userSeq) = await realtime.MessageAsync(workspaceId, RealtimeEventNames.MessageReceived, message, contactId, cancellationToken);
+        await realtime.ConversationAsync(workspaceId, conversation, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-
-        await dispatcher.MessageAsync(toAgents);
-        await dispatcher.ConversationAsync(conversationEvent);
-        await dispatcher.MessageAsync(toUser);
-        return new SendMessageResult(conversation.Id, message.Id, toUser.Seq);
+        await realtime.PublishAsync();
+        return new SendMessageResult(conversation.Id, message.Id, userSeq!.Value);
     }
 
     /// <summary>An agent's reply. On web chat it reaches the contact live; other channels go out through delivery.</summary>
@@ -126,15 +119,10 @@ public sealed class ConversationMessaging(
         Touch(conversation, now);
         conversation.FirstResponseAt ??= now;
         await db.SaveChangesAsync(cancellationToken);
-
-        var payload = MessagePayload.From(message);
-        var toAgents = await streams.AppendAsync(workspaceId, Streams.Workspace(workspaceId), RealtimeEventNames.MessageReceived, payload, cancellationToken);
-        var toUser = await streams.AppendAsync(workspaceId, Streams.User(conversation.ContactId), RealtimeEventNames.MessageReceived, payload, cancellationToken);
+        var (agentSeq, _) = await realtime.MessageAsync(workspaceId, RealtimeEventNames.MessageReceived, message, conversation.ContactId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-
-        await dispatcher.MessageAsync(toAgents);
-        await dispatcher.MessageAsync(toUser);
-        return new SendMessageResult(conversation.Id, message.Id, toAgents.Seq);
+        await realtime.PublishAsync();
+        return new SendMessageResult(conversation.Id, message.Id, agentSeq);
     }
 
     /// <summary>
@@ -157,7 +145,6 @@ public sealed class ConversationMessaging(
         var unread = await db.Messages
             .Where(m => m.ConversationId == conversation.Id && m.Direction == direction && m.CreatedAt <= upTo && m.ReadAt == null)
             .OrderBy(m => m.CreatedAt).ToListAsync(cancellationToken);
-        var events = new List<StreamEvent<MessagePayload>>();
         foreach (var message in unread)
         {
             message.ReadAt = now;
@@ -174,16 +161,11 @@ public sealed class ConversationMessaging(
         await db.SaveChangesAsync(cancellationToken);
         foreach (var message in unread)
         {
-            var payload = MessagePayload.From(message);
-            events.Add(await streams.AppendAsync(workspaceId, Streams.Workspace(workspaceId), RealtimeEventNames.MessageUpdated, payload, cancellationToken));
-            events.Add(await streams.AppendAsync(workspaceId, Streams.User(conversation.ContactId), RealtimeEventNames.MessageUpdated, payload, cancellationToken));
+            await realtime.MessageAsync(workspaceId, RealtimeEventNames.MessageUpdated, message, conversation.ContactId, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        foreach (var e in events)
-        {
-            await dispatcher.MessageAsync(e);
-        }
+        await realtime.PublishAsync();
 
         return unread.Count;
     }

@@ -12,8 +12,11 @@ public sealed class RealtimeBatch(EventStreamStore streams, RealtimeDispatcher d
 {
     private readonly List<Func<Task>> _publish = [];
 
-    /// <summary>A message event for the workspace's agents, and for the contact when <paramref name="toContact"/>.</summary>
-    public async Task MessageAsync(Guid workspaceId, string eventName, Message message, Guid? toContact, CancellationToken cancellationToken)
+    /// <summary>
+    /// A message event for the workspace's agents, and for the contact when <paramref name="toContact"/>; returns the
+    /// event's sequence number in each of the two streams.
+    /// </summary>
+    public async Task<(long AgentSeq, long? ContactSeq)> MessageAsync(Guid workspaceId, string eventName, Message message, Guid? toContact, CancellationToken cancellationToken)
     {
         var payload = MessagePayload.From(message);
         var agents = await streams.AppendAsync(workspaceId, Streams.Workspace(workspaceId), eventName, payload, cancellationToken);
@@ -22,7 +25,10 @@ public sealed class RealtimeBatch(EventStreamStore streams, RealtimeDispatcher d
         {
             var user = await streams.AppendAsync(workspaceId, Streams.User(contactId), eventName, payload, cancellationToken);
             _publish.Add(() => dispatcher.MessageAsync(user));
+            return (agents.Seq, user.Seq);
         }
+
+        return (agents.Seq, null);
     }
 
     public async Task ConversationAsync(Guid workspaceId, Conversation conversation, CancellationToken cancellationToken)
