@@ -127,18 +127,7 @@ public static class ChannelsApi
 
         if (request.Settings is not null)
         {
-            var merged = new Dictionary<string, JsonElement>(channel.Settings);
-            foreach (var (key, value) in request.Settings)
-            {
-                if (value.ValueKind == JsonValueKind.Null)
-                {
-                    merged.Remove(key);
-                }
-                else
-                {
-                    merged[key] = value;
-                }
-            }
+            var merged = JsonMerge.Apply(channel.Settings, request.Settings);
 
             if (merged.Count > ChannelSettings.MaxSettings)
             {

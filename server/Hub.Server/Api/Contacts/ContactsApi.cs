@@ -146,18 +146,7 @@ public static class ContactsApi
         contact.IsActive = request.IsActive ?? contact.IsActive;
         if (request.Attributes is not null)
         {
-            var merged = new Dictionary<string, JsonElement>(contact.Attributes);
-            foreach (var (key, value) in request.Attributes)
-            {
-                if (value.ValueKind == JsonValueKind.Null)
-                {
-                    merged.Remove(key);
-                }
-                else
-                {
-                    merged[key] = value;
-                }
-            }
+            var merged = JsonMerge.Apply(contact.Attributes, request.Attributes);
 
             if (merged.Count > ContactRules.MaxAttributes)
             {
