@@ -42,6 +42,8 @@ public abstract class HubDbContext(DbContextOptions options, IWorkspaceContext w
     public DbSet<TrackedEvent> Events => Set<TrackedEvent>();
     public DbSet<Rule> Rules => Set<Rule>();
     public DbSet<Decision> Decisions => Set<Decision>();
+    public DbSet<SuppressionClaim> SuppressionClaims => Set<SuppressionClaim>();
+    public DbSet<NotificationPreferences> NotificationPreferences => Set<NotificationPreferences>();
     public DbSet<StoredEvent> StoredEvents => Set<StoredEvent>();
     public DbSet<StreamHead> StreamHeads => Set<StreamHead>();
     public DbSet<ChannelState> ChannelStates => Set<ChannelState>();
@@ -93,7 +95,9 @@ public abstract class HubDbContext(DbContextOptions options, IWorkspaceContext w
         configurationBuilder.Properties<CampaignType>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<CampaignStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<NotificationPriority>().HaveConversion<string>().HaveMaxLength(16);
-        configurationBuilder.Properties<DecisionOutcome>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<DecisionOutcome>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<RuleActionType>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<EventEvaluation>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<MemberAvailability>().HaveConversion<string>().HaveMaxLength(16);
     }
 

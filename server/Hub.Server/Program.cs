@@ -16,6 +16,7 @@ using Hub.Server.Delivery;
 using Hub.Server.Health;
 using Hub.Server.Inbox;
 using Hub.Server.Infrastructure;
+using Hub.Server.Notifications;
 using Hub.Server.Realtime;
 using Hub.Server.Webhooks.Email;
 using Hub.Server.Webhooks.Twilio;
@@ -29,6 +30,7 @@ builder.AddHubApi();
 builder.AddHubRealtime();
 builder.AddInbox();
 builder.AddDelivery();
+builder.AddNotifications();
 builder.AddEmail();
 builder.AddTwilio();
 

@@ -37,6 +37,21 @@ public sealed class Notification : IWorkspaceOwned
     public DateTimeOffset? ClickedAt { get; set; }
 
     public DateTimeOffset? ReadAt { get; set; }
+
+    /// <summary>A device confirmed it received the push (<c>notification.ack</c> received, opened or clicked).</summary>
+    public DateTimeOffset? AcknowledgedAt { get; set; }
+
+    /// <summary>Held back until then (quiet hours); null once pushed, or when it was pushed at once.</summary>
+    public DateTimeOffset? DeliverAfter { get; set; }
+
+    /// <summary>If no device acknowledges it by then, send it by the user's next enabled channel; null: no fallback.</summary>
+    public DateTimeOffset? FallbackDueAt { get; set; }
+
+    /// <summary>What the fallback did: <c>sent:email</c>, <c>skipped:no_channel</c>…; set once, by whichever node took it.</summary>
+    public string? FallbackOutcome { get; set; }
+
+    /// <summary>The outbound message the fallback queued.</summary>
+    public Guid? FallbackMessageId { get; set; }
 }
 
 /// <summary>Push priority, as in the spec.</summary>

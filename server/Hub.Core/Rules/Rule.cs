@@ -2,28 +2,34 @@ using Hub.Core.Workspaces;
 
 namespace Hub.Core.Rules;
 
-/// <summary>When an event matches, what to send, on which channel, and how often at most.</summary>
+/// <summary>
+/// When an event of <see cref="EventType"/> arrives and the conditions hold, take the action, at most as often as
+/// the suppression allows. Rules run in <see cref="Order"/>; the first match wins unless it says <see cref="Continue"/>.
+/// </summary>
 public sealed class Rule : IWorkspaceOwned
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
 
     public Guid WorkspaceId { get; set; }
 
+    /// <summary>Unique in the workspace; how the audit and YAML name the rule.</summary>
     public required string Name { get; set; }
+
+    public string? Description { get; set; }
 
     /// <summary>Lower runs first.</summary>
     public int Order { get; set; }
 
     public required string EventType { get; set; }
 
-    /// <summary>Conditions over event properties and user traits, as JSON.</summary>
-    public string Conditions { get; set; } = "[]";
+    public RuleConditions Conditions { get; set; } = new();
 
-    /// <summary>What to do, as JSON (template, channel, category).</summary>
-    public string Action { get; set; } = "{}";
+    public RuleAction Action { get; set; } = new();
 
-    /// <summary><c>none</c>, <c>once_ever</c>, <c>once_per_calendar_day</c> or <c>max:N/window</c>.</summary>
-    public string Suppression { get; set; } = "none";
+    public RuleSuppression Suppression { get; set; } = new();
+
+    /// <summary>After this rule matches, go on evaluating the rules after it.</summary>
+    public bool Continue { get; set; }
 
     public bool IsActive { get; set; } = true;
 

@@ -44,6 +44,18 @@ internal sealed class SegmentConfiguration : IEntityTypeConfiguration<Segment>
     }
 }
 
+internal sealed class NotificationPreferencesConfiguration : IEntityTypeConfiguration<NotificationPreferences>
+{
+    public void Configure(EntityTypeBuilder<NotificationPreferences> builder)
+    {
+        builder.ToTable("notification_preferences");
+        builder.HasKey(p => p.ContactId);
+        builder.Property(p => p.Categories).HasJsonConversion();
+        builder.Property(p => p.Channels).HasJsonConversion();
+        builder.HasOne<Contact>().WithOne().HasForeignKey<NotificationPreferences>(p => p.ContactId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notification>
 {
     public void Configure(EntityTypeBuilder<Notification> builder)
@@ -52,7 +64,10 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.Property(n => n.Title).HasMaxLength(500);
         builder.Property(n => n.Category).HasMaxLength(100);
         builder.Property(n => n.Data).HasJsonConversion();
+        builder.Property(n => n.FallbackOutcome).HasMaxLength(100);
         builder.HasIndex(n => new { n.WorkspaceId, n.ContactId, n.CreatedAt });
+        builder.HasIndex(n => n.FallbackDueAt);
+        builder.HasIndex(n => n.DeliverAfter);
         builder.HasOne<Contact>().WithMany().HasForeignKey(n => n.ContactId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -11,8 +11,12 @@ internal sealed class TrackedEventConfiguration : IEntityTypeConfiguration<Track
         builder.ToTable("events");
         builder.Property(e => e.UserId).HasMaxLength(200);
         builder.Property(e => e.EventType).HasMaxLength(200);
+        builder.Property(e => e.ClientEventId).HasMaxLength(200);
         builder.Property(e => e.Properties).HasJsonConversion();
-        builder.HasIndex(e => new { e.WorkspaceId, e.UserId, e.OccurredAt });
+        builder.Property(e => e.Traits).HasJsonConversion();
+        builder.HasIndex(e => new { e.WorkspaceId, e.UserId, e.EventType, e.OccurredAt });
+        builder.HasIndex(e => new { e.WorkspaceId, e.ClientEventId }).IsUnique().HasFilter("\"ClientEventId\" IS NOT NULL");
+        builder.HasIndex(e => new { e.Evaluation, e.ReceivedAt });
     }
 }
 
@@ -23,7 +27,11 @@ internal sealed class RuleConfiguration : IEntityTypeConfiguration<Rule>
         builder.ToTable("rules");
         builder.Property(r => r.Name).HasMaxLength(200);
         builder.Property(r => r.EventType).HasMaxLength(200);
-        builder.Property(r => r.Suppression).HasMaxLength(64);
+        builder.Property(r => r.Description).HasMaxLength(1000);
+        builder.Property(r => r.Conditions).HasJsonConversion();
+        builder.Property(r => r.Action).HasJsonConversion();
+        builder.Property(r => r.Suppression).HasJsonConversion();
+        builder.HasIndex(r => new { r.WorkspaceId, r.Name }).IsUnique();
         builder.HasIndex(r => new { r.WorkspaceId, r.EventType, r.Order });
     }
 }
@@ -34,9 +42,28 @@ internal sealed class DecisionConfiguration : IEntityTypeConfiguration<Decision>
     {
         builder.ToTable("decisions");
         builder.Property(d => d.UserId).HasMaxLength(200);
+        builder.Property(d => d.EventType).HasMaxLength(200);
+        builder.Property(d => d.RuleName).HasMaxLength(200);
+        builder.Property(d => d.TemplateName).HasMaxLength(200);
+        builder.Property(d => d.Channel).HasMaxLength(32);
         builder.Property(d => d.Reason).HasMaxLength(1000);
         builder.HasIndex(d => new { d.WorkspaceId, d.UserId, d.DecidedAt });
+        builder.HasIndex(d => d.EventId);
         builder.HasOne<TrackedEvent>().WithMany().HasForeignKey(d => d.EventId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class SuppressionClaimConfiguration : IEntityTypeConfiguration<SuppressionClaim>
+{
+    public void Configure(EntityTypeBuilder<SuppressionClaim> builder)
+    {
+        builder.ToTable("suppression_claims");
+        builder.Property(c => c.UserId).HasMaxLength(200);
+        builder.Property(c => c.PeriodKey).HasMaxLength(100);
+
+        // The suppression check itself: a second claim for the same rule, user and period cannot be inserted.
+        builder.HasIndex(c => new { c.WorkspaceId, c.RuleId, c.UserId, c.PeriodKey }).IsUnique();
+        builder.HasOne<Rule>().WithMany().HasForeignKey(c => c.RuleId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
