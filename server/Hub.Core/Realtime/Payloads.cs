@@ -103,7 +103,7 @@ public sealed record PresenceUpdate(PresenceStatus Status);
 /// <summary><c>message.read</c>: a read receipt for a message and every earlier one in its conversation.</summary>
 public sealed record ReadReceipt(Guid ConversationId, Guid MessageId);
 
-/// <summary><c>notification.ack</c>: the user opened or clicked a push notification.</summary>
+/// <summary><c>notification.ack</c>: a device received a push (stops its email/SMS fallback), or the user opened or clicked it.</summary>
 public sealed record NotificationAck(Guid NotificationId, string Action);
 
 /// <summary><c>notification.read</c>: mark one, or with no id every, notification read.</summary>

@@ -4,7 +4,9 @@ using Hub.Core.Realtime;
 using Hub.Core.Rules;
 using Hub.Data;
 using Hub.Data.Realtime;
+using Hub.Server.Notifications;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Hub.Server.Realtime;
 
@@ -14,37 +16,101 @@ namespace Hub.Server.Realtime;
 /// device that was offline, and acknowledged as opened or clicked.
 /// </summary>
 public sealed class NotificationCenter(
-    HubDbContext db, EventStreamStore streams, RealtimeDispatcher dispatcher, IPresenceTracker presence, TimeProvider clock)
+    HubDbContext db,
+    EventStreamStore streams,
+    RealtimeDispatcher dispatcher,
+    IPresenceTracker presence,
+    IOptions<NotificationOptions> options,
+    TimeProvider clock)
 {
-    public async Task<Notification> PushAsync(
-        Guid workspaceId, Guid contactId, string userId, string title, string body, Dictionary<string, JsonElement>? data,
-        NotificationPriority priority, string category, CancellationToken cancellationToken)
+    private readonly List<(Guid WorkspaceId, Guid ContactId, string UserId, StreamEvent<PushNotificationMessage> Event)> _queued = [];
+
+    /// <summary>Stores the push and sends it to the user's connected devices (or keeps it for the next one to connect).</summary>
+    public async Task<Notification> PushAsync(Guid workspaceId, PushRequest request, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        Notification notification;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            notification = await QueueAsync(workspaceId, request, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await PublishQueuedAsync(cancellationToken);
+        return notification;
+    }
+
+    /// <summary>
+    /// Stores the push inside the caller's open transaction (so a rule's suppression claim, its decision and the
+    /// push commit together) and appends it to the user's stream unless it is held back
+    /// (<see cref="PushRequest.DeliverAfter"/>). Call <see cref="PublishQueuedAsync"/> after the commit.
+    /// </summary>
+    public async Task<Notification> QueueAsync(Guid workspaceId, PushRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("QueueAsync runs inside the caller's transaction.");
+        }
+
+        var now = clock.GetUtcNow();
+        var held = request.DeliverAfter is { } after && after > now;
+        var fallbackAfter = options.Value.PushFallbackAfter;
         var notification = new Notification
         {
-            ContactId = contactId,
-            Title = title,
-            Body = body,
-            Data = data ?? [],
-            Priority = priority,
-            Category = category,
-            CreatedAt = clock.GetUtcNow(),
+            ContactId = request.ContactId,
+            Title = request.Title,
+            Body = request.Body,
+            Data = request.Data ?? [],
+            Priority = request.Priority,
+            Category = request.Category,
+            CreatedAt = now,
+            DeliverAfter = held ? request.DeliverAfter : null,
+            FallbackDueAt = request.Fallback && fallbackAfter > TimeSpan.Zero ? (held ? request.DeliverAfter!.Value : now) + fallbackAfter : null,
         };
         db.Notifications.Add(notification);
         await db.SaveChangesAsync(cancellationToken);
-        var pushed = await streams.AppendAsync(workspaceId, Streams.User(contactId), RealtimeEventNames.NotificationPush,
-            PushNotificationMessage.From(notification, userId), cancellationToken);
-        notification.StreamSeq = pushed.Seq;
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        await dispatcher.NotificationAsync(pushed);
-        if (await presence.GetAsync(workspaceId, PresenceKind.EndUser, userId) != PresenceStatus.Offline)
+        if (!held)
         {
-            await MarkDeliveredAsync(contactId, pushed.Seq, cancellationToken);
+            await AppendAsync(workspaceId, notification, request.UserId, cancellationToken);
         }
 
         return notification;
+    }
+
+    /// <summary>
+    /// Sends a held-back push now (its quiet hours ended): appends it to the user's stream inside the caller's
+    /// transaction; <see cref="PublishQueuedAsync"/> after the commit.
+    /// </summary>
+    public async Task ReleaseAsync(Guid workspaceId, Notification notification, string userId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        notification.DeliverAfter = null;
+        await db.SaveChangesAsync(cancellationToken);
+        await AppendAsync(workspaceId, notification, userId, cancellationToken);
+    }
+
+    /// <summary>Pushes what <see cref="QueueAsync"/> and <see cref="ReleaseAsync"/> appended; call after commit.</summary>
+    public async Task PublishQueuedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (workspaceId, contactId, userId, pushed) in _queued)
+        {
+            await dispatcher.NotificationAsync(pushed);
+            if (await presence.GetAsync(workspaceId, PresenceKind.EndUser, userId) != PresenceStatus.Offline)
+            {
+                await MarkDeliveredAsync(contactId, pushed.Seq, cancellationToken);
+            }
+        }
+
+        _queued.Clear();
+    }
+
+    private async Task AppendAsync(Guid workspaceId, Notification notification, string userId, CancellationToken cancellationToken)
+    {
+        var pushed = await streams.AppendAsync(workspaceId, Streams.User(notification.ContactId), RealtimeEventNames.NotificationPush,
+            PushNotificationMessage.From(notification, userId), cancellationToken);
+        notification.StreamSeq = pushed.Seq;
+        await db.SaveChangesAsync(cancellationToken);
+        _queued.Add((workspaceId, notification.ContactId, userId, pushed));
     }
 
     /// <summary>
@@ -53,7 +119,7 @@ public sealed class NotificationCenter(
     /// </summary>
     public async Task<IReadOnlyList<StreamEvent<PushNotificationMessage>>> ClaimUndeliveredAsync(Guid contactId, string userId, CancellationToken cancellationToken)
     {
-        var pending = await db.Notifications.AsNoTracking().Where(n => n.ContactId == contactId && n.DeliveredAt == null)
+        var pending = await db.Notifications.AsNoTracking().Where(n => n.ContactId == contactId && n.DeliveredAt == null && n.DeliverAfter == null)
             .OrderBy(n => n.StreamSeq).Take(500).ToListAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var claimed = new List<StreamEvent<PushNotificationMessage>>();
@@ -74,13 +140,13 @@ public sealed class NotificationCenter(
     public Task MarkDeliveredAsync(Guid contactId, long upToSeq, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        return db.Notifications.Where(n => n.ContactId == contactId && n.DeliveredAt == null && n.StreamSeq <= upToSeq)
+        return db.Notifications.Where(n => n.ContactId == contactId && n.DeliveredAt == null && n.DeliverAfter == null && n.StreamSeq <= upToSeq)
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.DeliveredAt, now), cancellationToken);
     }
 
     public async Task<NotificationList> ListAsync(Guid contactId, string userId, NotificationListRequest request, CancellationToken cancellationToken)
     {
-        var query = db.Notifications.AsNoTracking().Where(n => n.ContactId == contactId);
+        var query = db.Notifications.AsNoTracking().Where(n => n.ContactId == contactId && n.DeliverAfter == null);
         var unread = await query.CountAsync(n => n.ReadAt == null, cancellationToken);
         if (request.UnreadOnly)
         {
@@ -117,14 +183,22 @@ public sealed class NotificationCenter(
     public async Task AcknowledgeAsync(Guid contactId, string userId, NotificationAck ack, CancellationToken cancellationToken)
     {
         var action = ack.Action?.ToLowerInvariant();
-        if (action is not ("opened" or "clicked"))
+        if (action is not ("received" or "opened" or "clicked"))
         {
-            throw new RealtimeRefusal("invalid", "action must be opened or clicked.");
+            throw new RealtimeRefusal("invalid", "action must be received, opened or clicked.");
         }
 
         var notification = await db.Notifications.FirstOrDefaultAsync(n => n.Id == ack.NotificationId && n.ContactId == contactId, cancellationToken)
             ?? throw new RealtimeRefusal("not_found", "No such notification.");
         var now = clock.GetUtcNow();
+        notification.AcknowledgedAt ??= now; // any ack means a device has it: no fallback needed
+        notification.DeliveredAt ??= now;
+        if (action == "received")
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+
         if (action == "opened")
         {
             notification.OpenedAt ??= now;
@@ -141,6 +215,7 @@ public sealed class NotificationCenter(
         db.Events.Add(new TrackedEvent
         {
             UserId = userId,
+            ContactId = contactId,
             EventType = $"notification_{action}",
             OccurredAt = now,
             ReceivedAt = now,
@@ -148,4 +223,20 @@ public sealed class NotificationCenter(
         });
         await db.SaveChangesAsync(cancellationToken);
     }
+}
+
+/// <summary>One push notification to one user's devices.</summary>
+public sealed record PushRequest(Guid ContactId, string UserId, string Title, string Body)
+{
+    public Dictionary<string, JsonElement>? Data { get; init; }
+
+    public NotificationPriority Priority { get; init; } = NotificationPriority.Normal;
+
+    public string Category { get; init; } = "updates";
+
+    /// <summary>Hold it back until then (the user's quiet hours); null: now.</summary>
+    public DateTimeOffset? DeliverAfter { get; init; }
+
+    /// <summary>If no device acknowledges it in time, send it by the user's next enabled channel (email, SMS).</summary>
+    public bool Fallback { get; init; } = true;
 }

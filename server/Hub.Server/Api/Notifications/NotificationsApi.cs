@@ -44,8 +44,12 @@ public static class NotificationsApi
             return Problems.NotFound($"User '{request.UserId}'");
         }
 
-        var notification = await notifications.PushAsync(workspace.WorkspaceId!.Value, contactId.Value, request.UserId, request.Title, request.Body,
-            request.Data, request.Priority ?? NotificationPriority.Normal, request.Category ?? "updates", cancellationToken);
+        var notification = await notifications.PushAsync(workspace.WorkspaceId!.Value, new PushRequest(contactId.Value, request.UserId, request.Title, request.Body)
+        {
+            Data = request.Data,
+            Priority = request.Priority ?? NotificationPriority.Normal,
+            Category = request.Category ?? "updates",
+        }, cancellationToken);
         return TypedResults.Accepted($"/api/v1/notifications/{notification.Id}", PushNotificationMessage.From(notification, request.UserId));
     }
 }
