@@ -9,6 +9,7 @@ using Hub.Server.Api.Conversations;
 using Hub.Server.Api.Members;
 using Hub.Server.Api.Notifications;
 using Hub.Server.Api.SlaPolicies;
+using Hub.Server.Api.Tracking;
 using Hub.Server.Api.Widget;
 using Hub.Server.Api.Workspaces;
 using Hub.Server.Auth;
@@ -18,6 +19,7 @@ using Hub.Server.Inbox;
 using Hub.Server.Infrastructure;
 using Hub.Server.Notifications;
 using Hub.Server.Realtime;
+using Hub.Server.Tracking;
 using Hub.Server.Webhooks.Email;
 using Hub.Server.Webhooks.Twilio;
 
@@ -33,6 +35,7 @@ builder.AddDelivery();
 builder.AddNotifications();
 builder.AddEmail();
 builder.AddTwilio();
+builder.AddTracking();
 
 var app = builder.Build();
 
@@ -61,6 +64,7 @@ app.MapNotificationsApi();
 app.MapHubRealtime();
 app.MapEmailWebhooks();
 app.MapTwilioWebhooks();
+app.MapTrackingApi();
 
 await app.Services.InitializeHubDatabaseAsync(app.Lifetime.ApplicationStopping);
 await app.RunAsync();

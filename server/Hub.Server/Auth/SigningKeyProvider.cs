@@ -24,15 +24,25 @@ public sealed class SigningKeyProvider
             return;
         }
 
-        var path = Path.Combine(environment.ContentRootPath, options.Value.SigningKeyPath);
+        Key = new SymmetricSecurityKey(KeyFile(environment, options.Value.SigningKeyPath));
+    }
+
+    public SymmetricSecurityKey Key { get; }
+
+    /// <summary>
+    /// A random 64-byte key kept in <paramref name="relativePath"/> under the content root: generated on first
+    /// start, read back on the next. Every Hub key that may be left unconfigured (JWTs, tracking links) uses it.
+    /// </summary>
+    public static byte[] KeyFile(IHostEnvironment environment, string relativePath)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var path = Path.Combine(environment.ContentRootPath, relativePath);
         if (!File.Exists(path))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)));
         }
 
-        Key = new SymmetricSecurityKey(Convert.FromBase64String(File.ReadAllText(path).Trim()));
+        return Convert.FromBase64String(File.ReadAllText(path).Trim());
     }
-
-    public SymmetricSecurityKey Key { get; }
 }

@@ -196,7 +196,26 @@ public sealed partial class DeliveryProcessor(
             IdempotencyKey = message.IdempotencyKey ?? message.Id.ToString("N"),
             InReplyTo = inReplyTo,
             References = references,
+            Headers = HeadersOf(message),
         };
+    }
+
+    /// <summary>Per-message email headers (<c>List-Unsubscribe</c> of tracked mail) kept in the message's <c>headers</c> metadata.</summary>
+    private static Dictionary<string, string> HeadersOf(Message message)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (message.Metadata.TryGetValue("headers", out var value) && value.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var header in value.EnumerateObject())
+            {
+                if (header.Value.ValueKind == JsonValueKind.String)
+                {
+                    headers[header.Name] = header.Value.GetString()!;
+                }
+            }
+        }
+
+        return headers;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Adapter {Provider} threw while sending message {MessageId}; will retry")]
