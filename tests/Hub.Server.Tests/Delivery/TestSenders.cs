@@ -16,6 +16,9 @@ public sealed class ScriptedSender : IChannelSender
 
     public ConcurrentQueue<Guid> Started { get; } = new();
 
+    /// <summary>Every envelope handed to the sender, as the pipeline built it.</summary>
+    public ConcurrentQueue<OutboundEnvelope> Envelopes { get; } = new();
+
     /// <summary>When each send was made (Unix milliseconds), to check rate limits.</summary>
     public ConcurrentQueue<long> SentAt { get; } = new();
 
@@ -37,6 +40,7 @@ public sealed class ScriptedSender : IChannelSender
     public async Task<SendResult> SendAsync(OutboundEnvelope message, CancellationToken cancellationToken)
     {
         Started.Enqueue(message.MessageId);
+        Envelopes.Enqueue(message);
         if (Started.Count == HangOnAttempt)
         {
             Hung = message.MessageId;
