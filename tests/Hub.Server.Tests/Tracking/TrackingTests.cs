@@ -140,6 +140,21 @@ public sealed class TrackingTests(TrackingApp app) : IClassFixture<TrackingApp>
     }
 
     [Fact]
+    public async Task Every_link_of_a_message_clicked_within_a_second_is_a_scanner_including_the_first_click()
+    {
+        var sent = await app.SeedMessageAsync(TimeSpan.FromMinutes(30));
+        foreach (var link in new[] { "https://shop.example.com/a", "https://shop.example.com/b", "https://shop.example.com/c" })
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await GetAsync(app.Links.ClickUrl(sent.WorkspaceId, sent.MessageId, link), Chrome)).StatusCode);
+        }
+
+        await app.FlushAsync();
+        var hits = await HitsAsync(sent.MessageId);
+        Assert.Equal(3, hits.Count);
+        Assert.All(hits, h => Assert.Equal((HitClassification.Scanner, "link_burst"), (h.Classification, h.Reason)));
+    }
+
+    [Fact]
     public async Task The_unsubscribe_page_changes_nothing_and_the_one_click_post_unsubscribes_once()
     {
         var campaign = Guid.NewGuid();
