@@ -40,7 +40,9 @@ public static partial class UserImportApi
 
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
         {
-            sizeFeature.MaxRequestBodySize = limit; // the server's default limit is for ordinary requests, not imports
+            // The server's default limit is for ordinary requests; ImportBodyStream enforces the import's own, and
+            // reports what was imported before it was reached.
+            sizeFeature.MaxRequestBodySize = null;
         }
 
         var serializer = json.Value.SerializerOptions;

@@ -9,7 +9,7 @@ using Hub.Server.Infrastructure;
 namespace Hub.Server.Api.Users;
 
 /// <summary>One row of an import: the user it describes, or why it could not be read.</summary>
-/// <param name="Row">Where it is in the file: the CSV record number (the header is 1, as in a spreadsheet), the NDJSON line, or the 1-based position in a JSON array.</param>
+/// <param name="Row">Where it is in the file: the CSV line (the header is line 1; a record is one line), the NDJSON line, or the 1-based position in a JSON array.</param>
 public sealed record ImportRow(long Row, string? UserId, UserRequest? Request, Dictionary<string, string[]>? Errors)
 {
     public static ImportRow Invalid(long row, string? userId, string field, string message) =>
