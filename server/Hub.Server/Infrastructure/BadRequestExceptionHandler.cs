@@ -35,10 +35,10 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
     [System.Text.RegularExpressions.GeneratedRegex("parameter \"[^\"]*?(\\w+)\" from \"(.*)\"")]
     private static partial System.Text.RegularExpressions.Regex BindingFailure();
 
-    private static string FieldOf(string? path) =>
+    internal static string FieldOf(string? path) =>
         string.IsNullOrEmpty(path) || path == "$" ? "$" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
 
-    private static string Describe(JsonException json)
+    internal static string Describe(JsonException json)
     {
         // System.Text.Json's messages name .NET types, which mean nothing to an API client.
         var message = json.Message;
