@@ -20,7 +20,7 @@ public sealed class TrackingOptions
 
     /// <summary>Hub's public URL as mail readers reach it (links and the pixel point there), e.g. <c>https://hub.example.com</c>.</summary>
     [Required, Url]
-    public string BaseUrl { get; set; } = "http://localhost:5000";
+    public string BaseUrl { get; set; } = "http://localhost:5080";
 
     /// <summary>A click this soon after the message was sent is a security scanner, not the reader.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
