@@ -14,6 +14,21 @@ internal sealed class TemplateNames : AstVisitor
 
     public List<string> Filters { get; } = [];
 
+    /// <summary>Tags that need other template files, which Hub does not have: they would fail at every send.</summary>
+    public List<string> Unsupported { get; } = [];
+
+    protected override Statement VisitIncludeStatement(IncludeStatement includeStatement)
+    {
+        Unsupported.Add("include");
+        return base.VisitIncludeStatement(includeStatement);
+    }
+
+    protected override Statement VisitRenderStatement(RenderStatement renderStatement)
+    {
+        Unsupported.Add("render");
+        return base.VisitRenderStatement(renderStatement);
+    }
+
     protected override Expression VisitMemberExpression(MemberExpression memberExpression)
     {
         var names = memberExpression.Segments.TakeWhile(s => s is IdentifierSegment).Cast<IdentifierSegment>().Select(s => s.Identifier).ToList();

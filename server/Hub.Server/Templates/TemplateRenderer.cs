@@ -126,6 +126,11 @@ public sealed partial class TemplateRenderer
         var names = new TemplateNames();
         names.VisitTemplate(parsed);
         var problems = new List<string>();
+        foreach (var tag in names.Unsupported.Distinct(StringComparer.Ordinal))
+        {
+            problems.Add($"The {tag} tag is not supported: a template cannot pull in other template files.");
+        }
+
         foreach (var filter in names.Filters.Where(f => !_options.Filters.TryGetValue(f, out _)).Distinct(StringComparer.Ordinal))
         {
             problems.Add($"Unknown filter '{filter}'.");

@@ -183,6 +183,25 @@ public sealed class RuleImportTests(HubApp app)
     }
 
     [Fact]
+    public async Task An_alias_bomb_is_refused_not_expanded()
+    {
+        var client = await WorkspaceWithTemplateAsync();
+        var yaml = new System.Text.StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (var i = 1; i < 10; i++)
+        {
+            var refs = string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 10));
+            yaml.Append(System.Globalization.CultureInfo.InvariantCulture, $"a{i}: &a{i} [{refs}]\n");
+        }
+
+        yaml.Append("rules:\n  - name: boom\n    description: *a9\n");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var response = await RuleTestData.ImportAsync(client, yaml.ToString());
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"took {started.Elapsed}");
+        Assert.Empty(await RulesAsync(client));
+    }
+
+    [Fact]
     public async Task Json_is_not_a_rules_file()
     {
         var client = await WorkspaceWithTemplateAsync();

@@ -43,6 +43,7 @@ public sealed class TemplatesApiTests(HubApp app)
     [InlineData("Hi", "<p>{{ discount_code }}</p>", "html_content", "discount_code")]
     [InlineData("Hi {{ contact.favourite_colour }}", "<p>x</p>", "subject", "contact.favourite_colour")]
     [InlineData("Hi", "<p>{{ data.amount | shout }}</p>", "html_content", "shout")]
+    [InlineData("Hi", "<p>{% include 'footer' %}</p>", "html_content", "include")]
     public async Task A_template_that_would_not_render_is_422_naming_the_field(string subject, string html, string field, string mentioned)
     {
         var client = await app.NewWorkspaceAsync($"Templates {Guid.NewGuid():N}");
