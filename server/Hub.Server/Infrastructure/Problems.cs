@@ -13,4 +13,13 @@ public static class Problems
 
     public static ProblemHttpResult NotFound(string what) =>
         TypedResults.Problem($"{what} was not found.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    /// <summary>422: the request is well formed but names something that cannot be used (a missing template, a template that does not render).</summary>
+    public static ProblemHttpResult Unprocessable(IDictionary<string, string[]> errors, string detail) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = "The request cannot be processed.",
+            Detail = detail,
+        });
 }
