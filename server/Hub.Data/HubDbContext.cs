@@ -38,6 +38,7 @@ public abstract class HubDbContext(DbContextOptions options, IWorkspaceContext w
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<Template> Templates => Set<Template>();
     public DbSet<Segment> Segments => Set<Segment>();
+    public DbSet<CampaignRecipient> CampaignRecipients => Set<CampaignRecipient>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<TrackedEvent> Events => Set<TrackedEvent>();
     public DbSet<Rule> Rules => Set<Rule>();
@@ -94,6 +95,7 @@ public abstract class HubDbContext(DbContextOptions options, IWorkspaceContext w
         configurationBuilder.Properties<SenderType>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<CampaignType>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<CampaignStatus>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<RecipientState>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<NotificationPriority>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<DecisionOutcome>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<RuleActionType>().HaveConversion<string>().HaveMaxLength(16);
