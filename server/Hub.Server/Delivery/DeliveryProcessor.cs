@@ -22,6 +22,7 @@ public sealed partial class DeliveryProcessor(
     IEnumerable<IChannelSender> senders,
     IDeliveryRateLimiter rateLimiter,
     RealtimeBatch realtime,
+    IEnumerable<IMessageStatusObserver> observers,
     IOptions<DeliveryOptions> options,
     TimeProvider clock,
     ILogger<DeliveryProcessor> logger)
@@ -155,6 +156,11 @@ public sealed partial class DeliveryProcessor(
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        foreach (var observer in observers)
+        {
+            await observer.OnStatusAsync(message, cancellationToken);
+        }
+
         await realtime.MessageAsync(message.WorkspaceId, RealtimeEventNames.MessageUpdated, message, null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await realtime.PublishAsync();
@@ -196,6 +202,7 @@ public sealed partial class DeliveryProcessor(
             IdempotencyKey = message.IdempotencyKey ?? message.Id.ToString("N"),
             InReplyTo = inReplyTo,
             References = references,
+            Headers = DeliveryHeaders.Of(message),
         };
     }
 
