@@ -39,6 +39,7 @@ public abstract class HubDbContext(DbContextOptions options, IWorkspaceContext w
     public DbSet<Template> Templates => Set<Template>();
     public DbSet<Segment> Segments => Set<Segment>();
     public DbSet<TrackingHit> TrackingHits => Set<TrackingHit>();
+    public DbSet<CampaignRecipient> CampaignRecipients => Set<CampaignRecipient>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<TrackedEvent> Events => Set<TrackedEvent>();
     public DbSet<Rule> Rules => Set<Rule>();
@@ -97,6 +98,7 @@ public abstract class HubDbContext(DbContextOptions options, IWorkspaceContext w
         configurationBuilder.Properties<CampaignStatus>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<TrackingHitKind>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<HitClassification>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<RecipientState>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<NotificationPriority>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<DecisionOutcome>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<RuleActionType>().HaveConversion<string>().HaveMaxLength(16);

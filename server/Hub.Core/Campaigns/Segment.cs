@@ -2,7 +2,7 @@ using Hub.Core.Workspaces;
 
 namespace Hub.Core.Campaigns;
 
-/// <summary>A named audience: contacts that match a filter expression, evaluated when a campaign runs.</summary>
+/// <summary>A saved audience: the contacts that match its filter, evaluated when a campaign runs.</summary>
 public sealed class Segment : IWorkspaceOwned
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
@@ -13,8 +13,7 @@ public sealed class Segment : IWorkspaceOwned
 
     public string? Description { get; set; }
 
-    /// <summary>The filter, as JSON conditions over contact fields and attributes.</summary>
-    public string Filter { get; set; } = "{}";
+    public SegmentFilter Filter { get; set; } = new();
 
     public DateTimeOffset CreatedAt { get; set; }
 

@@ -15,9 +15,15 @@ internal sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
         builder.Property(c => c.SubjectLine).HasMaxLength(998);
         builder.Property(c => c.SenderName).HasMaxLength(200);
         builder.Property(c => c.SenderEmail).HasMaxLength(320);
-        builder.Property(c => c.ScheduleTimeZone).HasMaxLength(64);
+        builder.Property(c => c.Category).HasMaxLength(100);
+        builder.Property(c => c.LastError).HasMaxLength(2000);
         builder.Property(c => c.Metadata).HasJsonConversion();
+        builder.Property(c => c.Audience).HasJsonConversion();
+        builder.Property(c => c.Settings).HasJsonConversion();
+        builder.Property(c => c.Schedule).HasJsonConversion();
+        builder.Property(c => c.Variants).HasJsonConversion();
         builder.HasIndex(c => new { c.WorkspaceId, c.Status });
+        builder.HasIndex(c => new { c.Status, c.NextRunAt });
         builder.HasOne<Template>().WithMany().HasForeignKey(c => c.TemplateId).OnDelete(DeleteBehavior.SetNull);
     }
 }
@@ -40,7 +46,27 @@ internal sealed class SegmentConfiguration : IEntityTypeConfiguration<Segment>
     {
         builder.ToTable("segments");
         builder.Property(s => s.Name).HasMaxLength(200);
+        builder.Property(s => s.Filter).HasJsonConversion();
         builder.HasIndex(s => new { s.WorkspaceId, s.Name });
+    }
+}
+
+internal sealed class CampaignRecipientConfiguration : IEntityTypeConfiguration<CampaignRecipient>
+{
+    public void Configure(EntityTypeBuilder<CampaignRecipient> builder)
+    {
+        builder.ToTable("campaign_recipients");
+        builder.Property(r => r.Variant).HasMaxLength(100);
+        builder.Property(r => r.Reason).HasMaxLength(64);
+        builder.Property(r => r.Detail).HasMaxLength(1000);
+        builder.Property(r => r.Address).HasMaxLength(320);
+        // The ledger's promise: one line per contact per run, whoever writes it and however often.
+        builder.HasIndex(r => new { r.CampaignId, r.Run, r.ContactId }).IsUnique();
+        builder.HasIndex(r => new { r.CampaignId, r.Run, r.State, r.NotBefore });
+        builder.HasIndex(r => r.MessageId);
+        builder.HasIndex(r => new { r.ContactId, r.QueuedAt });
+        builder.HasOne<Campaign>().WithMany().HasForeignKey(r => r.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Contact>().WithMany().HasForeignKey(r => r.ContactId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

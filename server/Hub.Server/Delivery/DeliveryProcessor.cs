@@ -22,6 +22,7 @@ public sealed partial class DeliveryProcessor(
     IEnumerable<IChannelSender> senders,
     IDeliveryRateLimiter rateLimiter,
     RealtimeBatch realtime,
+    IEnumerable<IMessageStatusObserver> observers,
     IOptions<DeliveryOptions> options,
     TimeProvider clock,
     ILogger<DeliveryProcessor> logger)
@@ -155,6 +156,11 @@ public sealed partial class DeliveryProcessor(
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        foreach (var observer in observers)
+        {
+            await observer.OnStatusAsync(message, cancellationToken);
+        }
+
         await realtime.MessageAsync(message.WorkspaceId, RealtimeEventNames.MessageUpdated, message, null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await realtime.PublishAsync();
@@ -196,26 +202,8 @@ public sealed partial class DeliveryProcessor(
             IdempotencyKey = message.IdempotencyKey ?? message.Id.ToString("N"),
             InReplyTo = inReplyTo,
             References = references,
-            Headers = HeadersOf(message),
+            Headers = DeliveryHeaders.Of(message),
         };
-    }
-
-    /// <summary>Per-message email headers (<c>List-Unsubscribe</c> of tracked mail) kept in the message's <c>headers</c> metadata.</summary>
-    private static Dictionary<string, string> HeadersOf(Message message)
-    {
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (message.Metadata.TryGetValue("headers", out var value) && value.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var header in value.EnumerateObject())
-            {
-                if (header.Value.ValueKind == JsonValueKind.String)
-                {
-                    headers[header.Name] = header.Value.GetString()!;
-                }
-            }
-        }
-
-        return headers;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Adapter {Provider} threw while sending message {MessageId}; will retry")]

@@ -13,7 +13,8 @@ namespace Hub.Server.Delivery;
 /// "sent" can't undo "delivered" — push the change to agents, and suppress addresses that must not be
 /// sent to again.
 /// </summary>
-public sealed class DeliveryStatusSink(HubDbContext db, ScopedWorkspaceContext workspace, RealtimeBatch realtime, TimeProvider clock) : IDeliveryStatusSink
+public sealed class DeliveryStatusSink(
+    HubDbContext db, ScopedWorkspaceContext workspace, RealtimeBatch realtime, IEnumerable<IMessageStatusObserver> observers, TimeProvider clock) : IDeliveryStatusSink
 {
     public async Task<bool> ApplyAsync(DeliveryStatusUpdate update, CancellationToken cancellationToken)
     {
@@ -61,6 +62,11 @@ public sealed class DeliveryStatusSink(HubDbContext db, ScopedWorkspaceContext w
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        foreach (var observer in observers)
+        {
+            await observer.OnStatusAsync(message, cancellationToken);
+        }
+
         await realtime.MessageAsync(update.WorkspaceId, RealtimeEventNames.MessageUpdated, message, null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await realtime.PublishAsync();

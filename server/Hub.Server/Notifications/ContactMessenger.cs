@@ -16,8 +16,14 @@ public sealed record ContactMessage(ChannelType Channel, string? Subject, string
     /// <summary>Not before this time (quiet hours); null: now.</summary>
     public DateTimeOffset? NotBefore { get; init; }
 
-    /// <summary>Kept on the message, e.g. <c>rule</c>, <c>event_id</c>, <c>notification_id</c>.</summary>
+    /// <summary>Kept on the message, e.g. <c>rule</c>, <c>event_id</c>, <c>notification_id</c>, <c>campaign_id</c>, <c>recipient_id</c>.</summary>
     public Dictionary<string, JsonElement> Metadata { get; init; } = [];
+
+    /// <summary>Extra headers for the provider (email: <c>List-Unsubscribe</c>…); kept in the metadata as <c>headers</c>.</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    /// <summary>Delivery tries before the message fails (the outbox's default when null).</summary>
+    public int? MaxAttempts { get; init; }
 }
 
 /// <summary>What <see cref="ContactMessenger.QueueAsync"/> did.</summary>
@@ -105,7 +111,9 @@ public sealed class ContactMessenger(HubDbContext db, ContactResolver contacts, 
             Subject = message.Channel == ChannelType.Email ? message.Subject : null,
             Text = message.Text,
             Html = message.Html,
-            Metadata = message.Metadata,
+            Metadata = message.Headers is { Count: > 0 } headers
+                ? new Dictionary<string, JsonElement>(message.Metadata) { [DeliveryHeaders.MetadataKey] = JsonSerializer.SerializeToElement(headers) }
+                : message.Metadata,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -117,6 +125,7 @@ public sealed class ContactMessenger(HubDbContext db, ContactResolver contacts, 
             ChannelId = channel.Id,
             Channel = message.Channel,
             NextAttemptAt = message.NotBefore is { } notBefore && notBefore > now ? notBefore : now,
+            MaxAttempts = message.MaxAttempts ?? new OutboxEntry().MaxAttempts,
             CreatedAt = now,
             UpdatedAt = now,
         });

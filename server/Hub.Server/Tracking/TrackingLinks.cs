@@ -24,9 +24,6 @@ public sealed partial class TrackingLinks(TrackingSigner signer, IOptions<Tracki
     /// <summary>The destination of the hidden trap link: a click on it is a scanner by definition.</summary>
     public const string TrapPath = "/api/v1/tracking/trap";
 
-    /// <summary>The key of <see cref="Message.Metadata"/> the delivery pipeline reads extra email headers from.</summary>
-    public const string HeadersMetadataKey = "headers";
-
     private string BaseUrl => options.Value.BaseUrl.TrimEnd('/');
 
     public string OpenUrl(Guid workspaceId, Guid messageId) =>
@@ -97,7 +94,7 @@ public sealed partial class TrackingLinks(TrackingSigner signer, IOptions<Tracki
         message.Html = tracked.Html;
         if (tracked.Headers.Count > 0)
         {
-            var headers = message.Metadata.TryGetValue(HeadersMetadataKey, out var existing) && existing.ValueKind == JsonValueKind.Object
+            var headers = message.Metadata.TryGetValue(Delivery.DeliveryHeaders.MetadataKey, out var existing) && existing.ValueKind == JsonValueKind.Object
                 ? existing.Deserialize<Dictionary<string, string>>() ?? []
                 : [];
             foreach (var (name, value) in tracked.Headers)
@@ -105,7 +102,7 @@ public sealed partial class TrackingLinks(TrackingSigner signer, IOptions<Tracki
                 headers[name] = value;
             }
 
-            message.Metadata[HeadersMetadataKey] = JsonSerializer.SerializeToElement(headers);
+            message.Metadata[Delivery.DeliveryHeaders.MetadataKey] = JsonSerializer.SerializeToElement(headers);
         }
     }
 

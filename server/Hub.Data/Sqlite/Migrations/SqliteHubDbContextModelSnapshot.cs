@@ -23,6 +23,15 @@ namespace Hub.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Audience")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("ClickTrackingEnabled")
                         .HasColumnType("INTEGER");
 
@@ -38,7 +47,17 @@ namespace Hub.Data.Sqlite.Migrations
                     b.Property<Guid?>("CreatedBy")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("CurrentRun")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Description")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ExpandedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Metadata")
@@ -50,15 +69,15 @@ namespace Hub.Data.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("NextRunAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("OpenTrackingEnabled")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("ScheduleTimeZone")
-                        .HasMaxLength(64)
+                    b.Property<string>("Schedule")
+                        .IsRequired()
                         .HasColumnType("TEXT");
-
-                    b.Property<long?>("ScheduledAt")
-                        .HasColumnType("INTEGER");
 
                     b.PrimitiveCollection<string>("SegmentIds")
                         .IsRequired()
@@ -70,6 +89,10 @@ namespace Hub.Data.Sqlite.Migrations
 
                     b.Property<string>("SenderName")
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Settings")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("StartedAt")
@@ -87,6 +110,9 @@ namespace Hub.Data.Sqlite.Migrations
                     b.Property<Guid?>("TemplateId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("TotalRecipients")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -98,6 +124,10 @@ namespace Hub.Data.Sqlite.Migrations
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Variants")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("WorkspaceId")
                         .HasColumnType("TEXT");
 
@@ -105,9 +135,85 @@ namespace Hub.Data.Sqlite.Migrations
 
                     b.HasIndex("TemplateId");
 
+                    b.HasIndex("Status", "NextRunAt");
+
                     b.HasIndex("WorkspaceId", "Status");
 
                     b.ToTable("campaigns", (string)null);
+                });
+
+            modelBuilder.Entity("Hub.Core.Campaigns.CampaignRecipient", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CampaignId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ContactId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FailedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("MessageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("NotBefore")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("QueuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Run")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Variant")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId");
+
+                    b.HasIndex("ContactId", "QueuedAt");
+
+                    b.HasIndex("CampaignId", "Run", "ContactId")
+                        .IsUnique();
+
+                    b.HasIndex("CampaignId", "Run", "State", "NotBefore");
+
+                    b.ToTable("campaign_recipients", (string)null);
                 });
 
             modelBuilder.Entity("Hub.Core.Campaigns.Segment", b =>
@@ -1633,6 +1739,21 @@ namespace Hub.Data.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("TemplateId")
                         .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Hub.Core.Campaigns.CampaignRecipient", b =>
+                {
+                    b.HasOne("Hub.Core.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Hub.Core.Contacts.Contact", null)
+                        .WithMany()
+                        .HasForeignKey("ContactId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Hub.Core.Campaigns.TrackingHit", b =>

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Hub.Core.Campaigns;
+using Hub.Core.Contacts;
+using Hub.Data;
+using Hub.Server.Templates;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Server.Campaigns;
+
+/// <summary>One recipient's message, ready for the outbox.</summary>
+/// <param name="Headers">Extra headers (email), e.g. <c>List-Unsubscribe</c>; carried to the provider by the delivery pipeline.</param>
+public sealed record ComposedMessage(string? Subject, string Text, string? Html, IReadOnlyDictionary<string, string> Headers);
+
+/// <summary>
+/// Renders a campaign for one recipient: the variant's template (or the campaign's), its subject override, the
+/// contact's fields. THE seam for everything that changes a campaign message per recipient (tracking pixel,
+/// signed links, unsubscribe headers): <see cref="ComposeAsync"/> is the one place the final HTML and headers
+/// are produced.
+/// </summary>
+public sealed class CampaignComposer(HubDbContext db, TemplateRenderer renderer)
+{
+    private readonly Dictionary<Guid, Template?> _templates = [];
+
+    public async Task<ComposedMessage> ComposeAsync(Campaign campaign, CampaignRecipient recipient, Contact contact, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        ArgumentNullException.ThrowIfNull(recipient);
+        var variant = recipient.Variant is { } name ? campaign.Variants.Items.FirstOrDefault(v => v.Name == name) : null;
+        var template = await TemplateAsync(variant?.TemplateId ?? campaign.TemplateId, cancellationToken)
+            ?? new Template
+            {
+                Name = campaign.Name,
+                Subject = campaign.SubjectLine ?? campaign.Name,
+                HtmlContent = campaign.Content ?? string.Empty,
+            };
+        var subjectOverride = variant?.Subject ?? (variant?.TemplateId is null ? campaign.SubjectLine : null);
+        if (subjectOverride is not null)
+        {
+            template = new Template { Name = template.Name, Subject = subjectOverride, HtmlContent = template.HtmlContent, TextContent = template.TextContent };
+        }
+
+        var data = new Dictionary<string, JsonElement>
+        {
+            ["campaign_id"] = JsonSerializer.SerializeToElement(campaign.Id),
+            ["campaign_name"] = JsonSerializer.SerializeToElement(campaign.Name),
+        };
+        var rendered = renderer.Render(template, contact, data);
+        return new ComposedMessage(rendered.Subject, rendered.Text, rendered.Html, new Dictionary<string, string>());
+    }
+
+    private async Task<Template?> TemplateAsync(Guid? id, CancellationToken cancellationToken)
+    {
+        if (id is not { } templateId)
+        {
+            return null;
+        }
+
+        if (!_templates.TryGetValue(templateId, out var template))
+        {
+            template = await db.Templates.AsNoTracking().FirstOrDefaultAsync(t => t.Id == templateId, cancellationToken);
+            _templates[templateId] = template;
+        }
+
+        return template;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Hub.Core.Campaigns;
+using Hub.Core.Inbox;
+using Hub.Data;
+using Hub.Server.Delivery;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Server.Campaigns;
+
+/// <summary>
+/// Moves a campaign recipient's ledger row with its message: sent when the provider took it, failed when delivery
+/// gave up or it bounced. A failure after a send wins (a bounce is news); a late "sent" never undoes a failure.
+/// </summary>
+public sealed class CampaignLedgerObserver(HubDbContext db, TimeProvider clock) : IMessageStatusObserver
+{
+    public async Task OnStatusAsync(Message message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (!message.Metadata.TryGetValue(CampaignMetadata.RecipientId, out var idElement) || idElement.ValueKind != JsonValueKind.String
+            || !idElement.TryGetGuid(out var recipientId))
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        switch (message.Status)
+        {
+            case MessageStatus.Sent or MessageStatus.Delivered or MessageStatus.Read:
+                await db.CampaignRecipients.Where(r => r.Id == recipientId && r.State == RecipientState.Queued)
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RecipientState.Sent).SetProperty(r => r.SentAt, message.SentAt ?? now)
+                        .SetProperty(r => r.UpdatedAt, now), cancellationToken);
+                break;
+            case MessageStatus.Failed or MessageStatus.Bounced:
+                var reason = message.Status == MessageStatus.Bounced ? SkipReasons.Bounced : SkipReasons.DeliveryFailed;
+                var detail = message.FailureReason is { Length: > 1000 } long_ ? long_[..1000] : message.FailureReason;
+                await db.CampaignRecipients.Where(r => r.Id == recipientId && (r.State == RecipientState.Queued || r.State == RecipientState.Sent))
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RecipientState.Failed).SetProperty(r => r.Reason, reason)
+                        .SetProperty(r => r.Detail, detail).SetProperty(r => r.FailedAt, now).SetProperty(r => r.UpdatedAt, now), cancellationToken);
+                break;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Hub.Server.Campaigns;
+
+/// <summary>The campaign runner (<c>Campaigns</c> section).</summary>
+public sealed class CampaignOptions
+{
+    public const string Section = "Campaigns";
+
+    /// <summary>Run the campaign sweep (start due campaigns, send running ones) on this node.</summary>
+    public bool RunnerEnabled { get; set; } = true;
+
+    /// <summary>How often the sweep looks for due and running campaigns (starting, resuming or pausing one wakes it at once).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long one sweep works on one campaign before it lets the others have a turn.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan TimeSlice { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Contacts read per step while the audience is written into the ledger.</summary>
+    [Range(10, 10_000)]
+    public int ExpandBatchSize { get; set; } = 500;
+}

@@ -1,0 +1,51 @@
+using Hub.Server.Delivery;
+using Hub.Server.Infrastructure;
+using Quartz;
+
+namespace Hub.Server.Campaigns;
+
+/// <summary>Campaigns, segments, the send ledger's runner and its Quartz schedule.</summary>
+public static class CampaignsExtensions
+{
+    public static IHostApplicationBuilder AddCampaigns(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<CampaignOptions>().BindConfiguration(CampaignOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<AudienceQuery>();
+        services.AddScoped<RecipientChecks>();
+        services.AddScoped<CampaignComposer>();
+        services.AddScoped<CampaignLifecycle>();
+        services.AddScoped<CampaignRunner>();
+        services.AddScoped<IMessageStatusObserver, CampaignLedgerObserver>();
+        services.AddSingleton<CampaignWake>();
+
+        var section = builder.Configuration.GetSection(CampaignOptions.Section);
+        var runner = section.GetValue(nameof(CampaignOptions.RunnerEnabled), true);
+        var interval = section.GetValue(nameof(CampaignOptions.SweepInterval), new CampaignOptions().SweepInterval);
+        var postgres = builder.Configuration.GetConnectionString(StorageExtensions.PostgresName);
+        services.AddQuartz(q =>
+        {
+            if (!string.IsNullOrWhiteSpace(postgres))
+            {
+                // Every node shares the schedule: one sweep at a time across the cluster, and a node that dies
+                // mid-job has its work recovered by another. Quartz creates its qrtz_* tables when they are missing.
+                q.UsePersistentStore(store =>
+                {
+                    store.UsePostgres(postgres);
+                    store.UseSystemTextJsonSerializer();
+                    store.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(10));
+                    store.ProvisionSchema();
+                });
+            }
+
+            if (runner)
+            {
+                q.ScheduleJob<CampaignSweepJob>(
+                    trigger => trigger.WithIdentity("campaign-sweep").StartNow().WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()),
+                    job => job.WithIdentity(CampaignSweepJob.Key));
+            }
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,116 @@
+using Hub.Core.Campaigns;
+using Hub.Core.Channels;
+using Hub.Core.Contacts;
+using Hub.Core.Notifications;
+using Hub.Core.Rules;
+using Hub.Data;
+using Hub.Server.Inbox;
+using Hub.Server.Notifications;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Hub.Server.Campaigns;
+
+/// <summary>What the checks say about one recipient: send now, defer, or skip with a reason.</summary>
+public sealed record RecipientVerdict(RecipientState State, string? Reason, string? Detail, DateTimeOffset? NotBefore, string? Address)
+{
+    public static RecipientVerdict Send(string address) => new(RecipientState.Pending, null, null, null, address);
+
+    public static RecipientVerdict Skip(string reason, string detail) => new(RecipientState.Skipped, reason, detail, null, null);
+}
+
+/// <summary>
+/// Whether each contact of a batch may get a campaign message now: an address on the channel, not suppressed
+/// (bounce, STOP), preferences and consent (<see cref="PreferencePolicy"/>), quiet hours (deferred to their end in
+/// the contact's zone when the campaign respects them) and the campaign's frequency cap. Used when the audience is
+/// written into the ledger and again right before each send, so a change in between is honoured.
+/// </summary>
+public sealed class RecipientChecks(HubDbContext db, IOptions<NotificationOptions> notifications)
+{
+    public async Task<Dictionary<Guid, RecipientVerdict>> CheckAsync(
+        Campaign campaign, ChannelType channel, IReadOnlyCollection<Contact> contacts, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        ArgumentNullException.ThrowIfNull(contacts);
+        var ids = contacts.Select(c => c.Id).ToList();
+        var identities = await db.ContactIdentities.AsNoTracking().Where(i => ids.Contains(i.ContactId) && i.ChannelType == channel)
+            .OrderBy(i => i.CreatedAt).Select(i => new { i.ContactId, i.Address }).ToListAsync(cancellationToken);
+        var identityOf = new Dictionary<Guid, string>();
+        foreach (var identity in identities)
+        {
+            identityOf[identity.ContactId] = identity.Address; // latest wins, as ContactResolver.AddressOfAsync picks it
+        }
+
+        var addresses = contacts.ToDictionary(c => c.Id, c => identityOf.GetValueOrDefault(c.Id) ?? channel switch
+        {
+            ChannelType.Email => c.Email,
+            ChannelType.Sms or ChannelType.WhatsApp => c.Phone,
+            _ => null,
+        });
+        var wanted = addresses.Values.OfType<string>().ToList();
+        var suppressed = await db.Suppressions.AsNoTracking().Where(s => s.Channel == channel && wanted.Contains(s.Address))
+            .ToDictionaryAsync(s => s.Address, s => s.Reason, cancellationToken);
+        var preferences = await db.NotificationPreferences.AsNoTracking().Where(p => ids.Contains(p.ContactId))
+            .ToDictionaryAsync(p => p.ContactId, cancellationToken);
+        var recent = await RecentCountsAsync(campaign, ids, now, cancellationToken);
+        var channelName = channel.ToString().ToLowerInvariant();
+        var critical = notifications.Value.IsCritical(campaign.Category);
+
+        var verdicts = new Dictionary<Guid, RecipientVerdict>();
+        foreach (var contact in contacts)
+        {
+            verdicts[contact.Id] = Check(contact);
+        }
+
+        return verdicts;
+
+        RecipientVerdict Check(Contact contact)
+        {
+            if (addresses[contact.Id] is not { Length: > 0 } address)
+            {
+                return RecipientVerdict.Skip(SkipReasons.NoAddress, $"The contact has no {channelName} address.");
+            }
+
+            if (suppressed.TryGetValue(address, out var why))
+            {
+                var bounced = why.Contains("bounce", StringComparison.OrdinalIgnoreCase);
+                return RecipientVerdict.Skip(bounced ? SkipReasons.Bounced : SkipReasons.Suppressed, $"{address} is suppressed on {channelName}: {why}");
+            }
+
+            var zone = contact.TimeZone is { } tz && TimeZoneInfo.TryFindSystemTimeZoneById(tz, out var found) ? found : TimeZoneInfo.Utc;
+            var verdict = PreferencePolicy.Check(preferences.GetValueOrDefault(contact.Id), channelName, campaign.Category, critical, zone, now);
+            switch (verdict.Kind)
+            {
+                case PreferenceVerdictKind.Blocked:
+                    return RecipientVerdict.Skip(SkipReasons.FromPreference(verdict.Code), verdict.Reason);
+                case PreferenceVerdictKind.Deferred when campaign.Settings.RespectQuietHours:
+                    return new RecipientVerdict(RecipientState.Deferred, SkipReasons.QuietHoursDeferred, verdict.Reason, verdict.Until, address);
+            }
+
+            if (campaign.Settings.FrequencyCap > 0 && recent.GetValueOrDefault(contact.Id) >= campaign.Settings.FrequencyCap)
+            {
+                return RecipientVerdict.Skip(SkipReasons.FrequencyCap,
+                    $"The contact already got {campaign.Settings.FrequencyCap} campaign message(s) within {campaign.Settings.FrequencyCapWindow}.");
+            }
+
+            return RecipientVerdict.Send(address);
+        }
+    }
+
+    /// <summary>Campaign messages each contact got from other campaigns (or runs) within the frequency cap's window.</summary>
+    private async Task<Dictionary<Guid, int>> RecentCountsAsync(Campaign campaign, List<Guid> ids, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (campaign.Settings.FrequencyCap <= 0 || !RuleDuration.TryParse(campaign.Settings.FrequencyCapWindow, out var window))
+        {
+            return [];
+        }
+
+        var since = now - window;
+        var id = campaign.Id;
+        var run = campaign.CurrentRun;
+        var rows = await db.CampaignRecipients.AsNoTracking()
+            .Where(r => ids.Contains(r.ContactId) && r.QueuedAt != null && r.QueuedAt >= since && !(r.CampaignId == id && r.Run == run))
+            .Select(r => r.ContactId).ToListAsync(cancellationToken);
+        return rows.GroupBy(c => c).ToDictionary(g => g.Key, g => g.Count());
+    }
+}

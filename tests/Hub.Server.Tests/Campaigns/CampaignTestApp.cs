@@ -1,0 +1,89 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Hub.Core.Campaigns;
+using Hub.Core.Delivery;
+using Hub.Data;
+using Hub.Server.Campaigns;
+using Hub.Server.Delivery;
+using Hub.Server.Tests.Delivery;
+using Hub.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hub.Server.Tests.Campaigns;
+
+/// <summary>Hub with the campaign sweep and delivery workers off, so tests drive the runner and delivery step by step.</summary>
+public sealed class CampaignTestApp : HubApp
+{
+    public CampaignTestApp()
+    {
+        ExtraServices = s => s.AddSingleton<IChannelSender>(Sender);
+        Settings["Delivery:Enabled"] = "false";
+        Settings["Campaigns:RunnerEnabled"] = "false";
+    }
+
+    public ScriptedSender Sender { get; } = new();
+
+    public IServiceScopeFactory Scopes => Services.GetRequiredService<IServiceScopeFactory>();
+
+    /// <summary>One runner turn for the campaign, as the sweep gives it.</summary>
+    public async Task<CampaignTurn> RunAsync(Guid campaignId, TimeSpan? slice = null)
+    {
+        await using var scope = Scope();
+        return await scope.ServiceProvider.GetRequiredService<CampaignRunner>().RunAsync(campaignId, slice ?? TimeSpan.FromMinutes(1), CancellationToken.None);
+    }
+
+    /// <summary>Delivers everything queued.</summary>
+    public async Task DeliverAllAsync()
+    {
+        var options = new DeliveryOptions { BatchSize = 100 };
+        while (await DeliveryWorker.RunOnceAsync(Scopes, "test-worker", options, CancellationToken.None) > 0)
+        {
+        }
+    }
+
+    public async Task<List<CampaignRecipient>> LedgerAsync(Guid campaignId)
+    {
+        await using var scope = Scope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        return await db.CampaignRecipients.IgnoreQueryFilters().AsNoTracking().Where(r => r.CampaignId == campaignId).ToListAsync();
+    }
+
+    /// <summary>A fresh workspace with a scripted email channel and a template; returns its admin client.</summary>
+    public async Task<(HttpClient Admin, Guid TemplateId)> WorkspaceAsync()
+    {
+        var admin = await NewWorkspaceAsync($"Campaigns {Guid.NewGuid():N}");
+        var channel = await admin.PostAsJsonAsync("/api/v1/channels", new { name = "Mail", type = "email", provider = ScriptedSender.ProviderName, address = "news@acme.test" });
+        channel.EnsureSuccessStatusCode();
+        var sms = await admin.PostAsJsonAsync("/api/v1/channels", new { name = "Texts", type = "sms", provider = ScriptedSender.ProviderName, address = "+14155550000" });
+        sms.EnsureSuccessStatusCode();
+        Guid templateId;
+        await using (var scope = Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            var workspaceId = await db.Channels.IgnoreQueryFilters().Where(c => c.Address == "news@acme.test").OrderByDescending(c => c.CreatedAt).Select(c => c.WorkspaceId).FirstAsync();
+            scope.ServiceProvider.GetRequiredService<Hub.Server.Auth.ScopedWorkspaceContext>().Use(workspaceId);
+            var template = new Template { Name = "Spring", Subject = "Hi {{ contact.first_name }}", HtmlContent = "<p>Spring sale, {{ contact.first_name }}!</p>" };
+            db.Templates.Add(template);
+            await db.SaveChangesAsync();
+            templateId = template.Id;
+        }
+
+        return (admin, templateId);
+    }
+
+    public static async Task<Guid> ContactAsync(HttpClient admin, object body)
+    {
+        var response = await admin.PostAsJsonAsync("/api/v1/contacts", body);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    public static async Task<Guid> CampaignAsync(HttpClient admin, object body)
+    {
+        var response = await admin.PostAsJsonAsync("/api/v1/campaigns", body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        return JsonDocument.Parse(text).RootElement.GetProperty("id").GetGuid();
+    }
+}
