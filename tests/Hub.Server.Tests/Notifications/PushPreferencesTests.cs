@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Hub.Core.Realtime;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Tests.Notifications;
 
@@ -62,6 +63,44 @@ public sealed class PushPreferencesTests(PushApp app) : IDisposable
         // Released once only.
         await app.Sweeper.RunOnceAsync(CancellationToken.None);
         await device.AssertNoneAsync(RealtimeEventNames.NotificationPush, e => e.GetProperty("data").Str("title") == "Weekly digest" && e.GetProperty("seq").GetInt64() != pushed.GetProperty("seq").GetInt64());
+    }
+
+    [Fact]
+    public async Task Two_sweepers_racing_release_each_held_back_push_once()
+    {
+        var (admin, workspaceId) = await app.NewWorkspaceAsync();
+        var userId = $"release-race-{Guid.NewGuid():N}";
+        var contactId = await PushApp.NewUserAsync(admin, userId);
+        var local = TimeOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime); // no time zone: UTC
+        await app.SetPreferencesAsync(workspaceId, contactId, p =>
+        {
+            p.QuietHoursEnabled = true;
+            p.QuietHoursStart = local.AddMinutes(-5);
+            p.QuietHoursEnd = local.AddMinutes(20);
+        });
+        await using var device = await app.ConnectUserAsync(admin, userId);
+        var ids = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            var held = await admin.PostJsonAsync("/api/v1/notifications", new { user_id = userId, title = $"Held {i}", body = "later" });
+            Assert.NotEqual(System.Text.Json.JsonValueKind.Null, held.GetProperty("deliver_after").ValueKind);
+            ids.Add(held.Str("notification_id"));
+        }
+
+        app.Clock.Offset = TimeSpan.FromMinutes(21);
+        var results = await Task.WhenAll(Task.Run(() => app.Sweeper.RunOnceAsync(CancellationToken.None)), Task.Run(() => app.Sweeper.RunOnceAsync(CancellationToken.None)));
+
+        Assert.True(results.Sum(r => r.Released) >= 8);
+        foreach (var id in ids)
+        {
+            await device.WaitForAsync(RealtimeEventNames.NotificationPush, e => e.GetProperty("data").Str("notification_id") == id);
+        }
+
+        await Task.Delay(300); // a second copy, if any, would be on its way
+        var pushed = device.Events.Where(e => e.Name == RealtimeEventNames.NotificationPush).Select(e => e.Data.GetProperty("data").Str("notification_id")).ToList();
+        Assert.Equal(ids.Order(), pushed.Order());
+        var stored = await app.InWorkspaceAsync(workspaceId, db => db.StoredEvents.CountAsync(e => e.Event == RealtimeEventNames.NotificationPush));
+        Assert.Equal(8, stored);
     }
 
     [Fact]
