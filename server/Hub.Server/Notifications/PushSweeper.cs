@@ -110,7 +110,7 @@ public sealed partial class PushSweeper(
         return outcome is not null;
     }
 
-    /// <summary>One notification's failure must not stop the sweep: it is logged, and left due for the next one.</summary>
+    /// <summary>One notification's failure must not stop the sweep: it is logged (a release stays due for the next sweep).</summary>
     private async Task<bool> GuardAsync(Due due, string step, Func<Task<bool>> work)
     {
         try
