@@ -87,6 +87,8 @@ export interface ConnectHubOptions {
   reconnectDelays?: number[];
   maxReconnectAttempts?: number;
   gapTimeoutMs?: number;
+  /** Acknowledge each delivered notification.push as "received" (stops Hub's email/SMS fallback). Default true. */
+  ackReceived?: boolean;
   logLevel?: signalR.LogLevel;
   connectionOptions?: signalR.IHttpConnectionOptions;
 }
@@ -128,7 +130,7 @@ export declare class HubClient {
   typingStart(conversationId: string): Promise<void>;
   typingStop(conversationId: string): Promise<void>;
   setPresence(status: PresenceStatus): Promise<PresenceStatus>;
-  ack(notificationId: string, action: "opened" | "clicked"): Promise<void>;
+  ack(notificationId: string, action: "received" | "opened" | "clicked"): Promise<void>;
   listNotifications(options?: { unreadOnly?: boolean; limit?: number }): Promise<NotificationList>;
   markNotificationRead(notificationId?: string | null): Promise<number>;
   viewConversation(conversationId: string): Promise<Viewer[]>;

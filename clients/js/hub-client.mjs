@@ -23,6 +23,9 @@
 //    REST; the client then continues from the stream's current seq.
 //  - With `storage` (anything with getItem/setItem, e.g. localStorage) the last seq survives a page
 //    reload or a process restart, so the next session resumes where this one stopped.
+//  - Every notification.push it delivers is acknowledged as `received` (unless `ackReceived: false`):
+//    Hub then knows a device has it and does not send it again by email or SMS after
+//    Notifications:PushFallbackAfter.
 
 import * as signalR from "@microsoft/signalr";
 
@@ -201,6 +204,8 @@ function readStored(storage, key) {
  * @param {number} [options.maxReconnectAttempts]  default Infinity
  * @param {number} [options.gapTimeoutMs]  how long an early event may wait for the gap to fill by
  *   itself before a resume is asked for (default 500)
+ * @param {boolean} [options.ackReceived]  acknowledge each delivered `notification.push` as `received`, which
+ *   stops Hub's email/SMS fallback for it (default true; set false if your app acknowledges itself)
  * @param {signalR.LogLevel} [options.logLevel]  default Warning
  * @param {object} [options.connectionOptions]  extra `withUrl` options of @microsoft/signalr (headers,
  *   a `WebSocket` constructor, `skipNegotiation: false` with other transports…)
@@ -228,6 +233,7 @@ export class HubClient {
     reconnectDelays = DEFAULT_RECONNECT_DELAYS,
     maxReconnectAttempts = Infinity,
     gapTimeoutMs = 500,
+    ackReceived = true,
     logLevel = signalR.LogLevel.Warning,
     connectionOptions = {},
   }) {
@@ -242,6 +248,7 @@ export class HubClient {
     this._storage = storage ?? null;
     this._storageKey = storageKey ?? `hub:lastSeq:${url}`;
     this._gapTimeoutMs = gapTimeoutMs;
+    this._ackReceived = ackReceived !== false;
     this._gapTimer = null;
     this._resuming = null; // the running resume, if any
     this._resumeAgain = false;
@@ -264,7 +271,10 @@ export class HubClient {
     this.sequencer = new StreamSequencer({
       // A new stream starts from the given/remembered seq if it is the one we remember (or we know none).
       initialSeq: (stream) => (this._initial.stream === null || this._initial.stream === stream ? this._initial.seq : 0),
-      deliver: (event) => this._emit(event),
+      deliver: (event) => {
+        this._emit(event);
+        this._acknowledgeReceived(event);
+      },
       onAdvance: (stream, last) => this._remember(stream, last),
     });
 
@@ -464,7 +474,10 @@ export class HubClient {
     return this.invoke("presence.update", { status });
   }
 
-  /** `notification.ack` (end users): the user "opened" or "clicked" a push notification. */
+  /**
+   * `notification.ack` (end users): "received" (a device has it: no email/SMS fallback; sent for you unless
+   * `ackReceived: false`), or the user "opened" or "clicked" it.
+   */
   ack(notificationId, action) {
     return this.invoke("notification.ack", { notificationId, action });
   }
@@ -539,6 +552,16 @@ export class HubClient {
         this._onError(error);
       }
     }
+  }
+
+  /** A push reached this device: tell Hub, so it does not fall back to email or SMS. Never blocks delivery. */
+  _acknowledgeReceived(event) {
+    const notificationId = event.event === "notification.push" ? event.data?.notification_id : null;
+    if (!this._ackReceived || !notificationId || this.connection.state !== signalR.HubConnectionState.Connected) return;
+    this.ack(notificationId, "received").catch((error) => {
+      // Gone meanwhile (not_found) is nothing to report. An ack lost to a dropped connection only means the fallback may send.
+      if (hubErrorCode(error) !== "not_found") this._onError(error);
+    });
   }
 
   _remember(stream, lastSeq) {

@@ -21,6 +21,13 @@ public sealed class NotificationOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Whether this node runs the sweep (releases held-back pushes, sends fallbacks). Every node may: claims keep it once-only.</summary>
+    public bool RunSweeper { get; set; } = true;
+
+    /// <summary>How many held-back pushes, and how many due fallbacks, one sweep takes at most.</summary>
+    [Range(1, 10_000)]
+    public int SweepBatchSize { get; set; } = 200;
+
     public bool IsCritical(string category) =>
         !string.Equals(category, Core.Notifications.PreferencePolicy.Marketing, StringComparison.OrdinalIgnoreCase)
         && CriticalCategories.Contains(category, StringComparer.OrdinalIgnoreCase);

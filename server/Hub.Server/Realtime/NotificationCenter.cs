@@ -219,6 +219,7 @@ public sealed class NotificationCenter(
             EventType = $"notification_{action}",
             OccurredAt = now,
             ReceivedAt = now,
+            Evaluation = EventEvaluation.NotEvaluated, // Hub's own record, for analytics: rules never run on it
             Properties = new() { ["notification_id"] = JsonSerializer.SerializeToElement(notification.Id), ["category"] = JsonSerializer.SerializeToElement(notification.Category) },
         });
         await db.SaveChangesAsync(cancellationToken);

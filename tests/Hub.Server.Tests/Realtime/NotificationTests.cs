@@ -40,9 +40,14 @@ public sealed class NotificationTests(LiveHubApp app)
         await admin.PostJsonAsync("/api/v1/contacts", new { external_id = userId });
         await admin.PostJsonAsync("/api/v1/notifications", new { user_id = userId, title = "First", body = "1" });
         await admin.PostJsonAsync("/api/v1/notifications", new { user_id = userId, title = "Second", body = "2" });
+        var kept = (await admin.GetJsonAsync($"/api/v1/notifications?user_id={userId}")).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(2, kept.Count);
+        Assert.All(kept, n => Assert.Equal(System.Text.Json.JsonValueKind.Null, n.GetProperty("delivered_at").ValueKind)); // kept, not handed to anyone
 
         await using var user = await app.ConnectUserAsync(admin, userId);
         await user.WaitForAsync(RealtimeEventNames.NotificationPush, e => e.GetProperty("data").Str("title") == "Second");
+        var handed = (await admin.GetJsonAsync($"/api/v1/notifications?user_id={userId}")).GetProperty("items").EnumerateArray();
+        Assert.All(handed, n => Assert.NotNull(n.GetProperty("delivered_at").GetString()));
         var titles = user.Events.Where(e => e.Name == RealtimeEventNames.NotificationPush).Select(e => e.Data.GetProperty("data").Str("title")).ToList();
         Assert.Equal(["First", "Second"], titles);
 
