@@ -1,4 +1,5 @@
 using Hub.Server.Api.ApiKeys;
+using Hub.Server.Api.Audit;
 using Hub.Server.Api.Auth;
 using Hub.Server.Api.CannedResponses;
 using Hub.Server.Api.Channels;
@@ -6,6 +7,7 @@ using Hub.Server.Api.Classification;
 using Hub.Server.Api.ClientTokens;
 using Hub.Server.Api.Contacts;
 using Hub.Server.Api.Conversations;
+using Hub.Server.Api.Events;
 using Hub.Server.Api.Members;
 using Hub.Server.Api.Notifications;
 using Hub.Server.Api.SlaPolicies;
@@ -18,6 +20,7 @@ using Hub.Server.Inbox;
 using Hub.Server.Infrastructure;
 using Hub.Server.Notifications;
 using Hub.Server.Realtime;
+using Hub.Server.Rules;
 using Hub.Server.Webhooks.Email;
 using Hub.Server.Webhooks.Twilio;
 
@@ -31,6 +34,7 @@ builder.AddHubRealtime();
 builder.AddInbox();
 builder.AddDelivery();
 builder.AddNotifications();
+builder.AddRulesEngine();
 builder.AddEmail();
 builder.AddTwilio();
 
@@ -58,6 +62,8 @@ app.MapClassificationApi();
 app.MapClientTokensApi();
 app.MapWidgetApi();
 app.MapNotificationsApi();
+app.MapEventsApi();
+app.MapAuditApi();
 app.MapHubRealtime();
 app.MapEmailWebhooks();
 app.MapTwilioWebhooks();
