@@ -44,8 +44,8 @@ public sealed class RulesHub : IAsyncLifetime
 
     public HubApp App { get; }
 
-    /// <summary>Hub's clock: fixed unless a test moves it forward.</summary>
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    /// <summary>Hub's clock: fixed unless a test moves it forward; on a whole second, which every store keeps exactly.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
 
     public ScriptedSender Sender { get; } = new();
 
