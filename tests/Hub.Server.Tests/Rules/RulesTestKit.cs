@@ -30,6 +30,7 @@ public sealed class RulesHub : IAsyncLifetime
             {
                 s.AddSingleton<TimeProvider>(Clock);
                 s.AddSingleton<IChannelSender>(Sender);
+                s.AddHttpClient(WebhookPoster.ClientName).ConfigurePrimaryHttpMessageHandler(() => new RecordingHandler(Webhooks));
             },
         };
         App.Settings["Events:RunWorker"] = "false";
@@ -50,6 +51,9 @@ public sealed class RulesHub : IAsyncLifetime
     public ScriptedSender Sender { get; } = new();
 
     public ConcurrentQueue<OutboundEnvelope> Envelopes { get; } = new();
+
+    /// <summary>Every webhook a rule posted: URL, signature header and body.</summary>
+    public ConcurrentQueue<(Uri Url, string? Signature, byte[] Body)> Webhooks { get; } = new();
 
     public IServiceScopeFactory Scopes => App.Services.GetRequiredService<IServiceScopeFactory>();
 
@@ -149,4 +153,16 @@ public sealed record Tenant(RulesHub Hub, Guid Id, HttpClient Admin, HttpClient 
         new() { Type = RuleActionType.Send, Template = template, Channel = "email", Category = category };
 
     public static JsonElement Json(object value) => JsonSerializer.SerializeToElement(value);
+}
+
+/// <summary>Stands in for the customers' webhook receivers: records the request and answers 204.</summary>
+internal sealed class RecordingHandler(ConcurrentQueue<(Uri Url, string? Signature, byte[] Body)> requests) : HttpMessageHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+        requests.Enqueue((request.RequestUri!, request.Headers.TryGetValues(WebhookPoster.SignatureHeader, out var values) ? values.Single() : null, body));
+        return new HttpResponseMessage(request.RequestUri!.AbsolutePath.Contains("broken", StringComparison.Ordinal)
+            ? System.Net.HttpStatusCode.InternalServerError : System.Net.HttpStatusCode.NoContent);
+    }
 }
