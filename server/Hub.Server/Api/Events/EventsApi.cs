@@ -14,7 +14,8 @@ public static class EventsApi
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/events").WithTags("Events").RequireAuthorization();
-        group.MapPost("/", IngestAsync).WithName("IngestEvent");
+        // The body is refused unread past twice an event's allowance; within it, Validate measures the event itself.
+        group.MapPost("/", IngestAsync).WithName("IngestEvent").WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(2 * EventIngestion.MaxEventBytes));
         group.MapPost("/batch", IngestBatchAsync).WithName("IngestEvents");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetEvent");
         group.MapGet("/", ListAsync).WithName("ListEvents");
