@@ -66,10 +66,8 @@ public static class CampaignEventsApi
         var events = new List<EmailTrackingEvent>();
         bool Wants(string t) => string.IsNullOrEmpty(type) || type == t;
 
-        var kinds = new List<TrackingHitKind>();
-        if (Wants("open")) { kinds.Add(TrackingHitKind.Open); }
-        if (Wants("click")) { kinds.Add(TrackingHitKind.Click); }
-        if (Wants("unsubscribe")) { kinds.Add(TrackingHitKind.Unsubscribe); }
+        var kinds = new[] { TrackingHitKind.Open, TrackingHitKind.Click, TrackingHitKind.Unsubscribe }
+            .Where(k => Wants(k.ToString().ToLowerInvariant())).ToList();
         if (kinds.Count > 0)
         {
             var hits = db.TrackingHits.AsNoTracking().Where(h => h.CampaignId == id && kinds.Contains(h.Kind));
