@@ -49,6 +49,12 @@ public sealed class Campaign : IWorkspaceOwned
     /// <summary>A/B variants; empty means a single send of the campaign's template.</summary>
     public CampaignVariants Variants { get; set; } = new();
 
+    /// <summary>The run whose A/B winner is decided (0: none yet); the condition that makes the decision happen once.</summary>
+    public int AbDecidedRun { get; set; }
+
+    /// <summary>The A/B decision of <see cref="AbDecidedRun"/>: winner, time, per-variant rates.</summary>
+    public AbTestResult AbTest { get; set; } = new();
+
     public bool OpenTrackingEnabled { get; set; } = true;
 
     public bool ClickTrackingEnabled { get; set; } = true;

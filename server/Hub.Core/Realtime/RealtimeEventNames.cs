@@ -15,6 +15,12 @@ public static class RealtimeEventNames
     public const string SlaBreach = "inbox.sla.breach";
 
     // Server → client, ephemeral (never stored).
+
+    /// <summary>To a campaign's watchers: its status and progress (aggregated, a few a second at most).</summary>
+    public const string CampaignStatus = "campaign.status";
+
+    /// <summary>To a campaign's watchers: opens, clicks, sends… since the last update, and A/B decisions.</summary>
+    public const string CampaignAnalytics = "campaign.analytics";
     public const string TypingIndicator = "typing.indicator";
     public const string PresenceChanged = "presence.changed";
     public const string ConversationViewers = "conversation.viewers";
@@ -37,4 +43,6 @@ public static class RealtimeEventNames
     public const string ConversationView = "conversation.view";
     public const string ConversationLeave = "conversation.leave";
     public const string Resume = "stream.resume";
+    public const string CampaignWatch = "campaign.watch";
+    public const string CampaignUnwatch = "campaign.unwatch";
 }

@@ -22,6 +22,7 @@ internal sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
         builder.Property(c => c.Settings).HasJsonConversion();
         builder.Property(c => c.Schedule).HasJsonConversion();
         builder.Property(c => c.Variants).HasJsonConversion();
+        builder.Property(c => c.AbTest).HasJsonConversion();
         builder.HasIndex(c => new { c.WorkspaceId, c.Status });
         builder.HasIndex(c => new { c.Status, c.NextRunAt });
         builder.HasOne<Template>().WithMany().HasForeignKey(c => c.TemplateId).OnDelete(DeleteBehavior.SetNull);

@@ -1,23 +1,27 @@
+using System.Net;
 using System.Text.Json;
 using Hub.Core.Campaigns;
 using Hub.Core.Contacts;
 using Hub.Data;
 using Hub.Server.Templates;
+using Hub.Server.Tracking;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Campaigns;
 
 /// <summary>One recipient's message, ready for the outbox.</summary>
+/// <param name="MessageId">The id the message must be saved with: its tracking links are signed for it.</param>
 /// <param name="Headers">Extra headers (email), e.g. <c>List-Unsubscribe</c>; carried to the provider by the delivery pipeline.</param>
-public sealed record ComposedMessage(string? Subject, string Text, string? Html, IReadOnlyDictionary<string, string> Headers);
+public sealed record ComposedMessage(Guid MessageId, string? Subject, string Text, string? Html, IReadOnlyDictionary<string, string> Headers);
 
 /// <summary>
 /// Renders a campaign for one recipient: the variant's template (or the campaign's), its subject override, the
 /// contact's fields. THE seam for everything that changes a campaign message per recipient (tracking pixel,
 /// signed links, unsubscribe headers): <see cref="ComposeAsync"/> is the one place the final HTML and headers
-/// are produced.
+/// are produced. Email campaigns get tracking by their switches: links through the signed click redirect (and the
+/// hidden scanner trap), the open pixel, an unsubscribe link and the RFC 8058 <c>List-Unsubscribe(-Post)</c> headers.
 /// </summary>
-public sealed class CampaignComposer(HubDbContext db, TemplateRenderer renderer)
+public sealed class CampaignComposer(HubDbContext db, TemplateRenderer renderer, TrackingLinks tracking)
 {
     private readonly Dictionary<Guid, Template?> _templates = [];
 
@@ -45,7 +49,16 @@ public sealed class CampaignComposer(HubDbContext db, TemplateRenderer renderer)
             ["campaign_name"] = JsonSerializer.SerializeToElement(campaign.Name),
         };
         var rendered = renderer.Render(template, contact, data);
-        return new ComposedMessage(rendered.Subject, rendered.Text, rendered.Html, new Dictionary<string, string>());
+        var messageId = Guid.CreateVersion7();
+        if (campaign.Type != CampaignType.Email)
+        {
+            return new ComposedMessage(messageId, rendered.Subject, rendered.Text, rendered.Html, new Dictionary<string, string>());
+        }
+
+        var switches = new TrackingSwitches(campaign.OpenTrackingEnabled, campaign.ClickTrackingEnabled, campaign.UnsubscribeEnabled);
+        var html = rendered.Html is { Length: > 0 } body ? body : WebUtility.HtmlEncode(rendered.Text).Replace("\n", "<br>", StringComparison.Ordinal);
+        var tracked = tracking.Track(campaign.WorkspaceId, messageId, html, switches);
+        return new ComposedMessage(messageId, rendered.Subject, rendered.Text, tracked.Html, tracked.Headers);
     }
 
     private async Task<Template?> TemplateAsync(Guid? id, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Hub.Core.Campaigns;
 using Hub.Core.Inbox;
+using Hub.Core.Realtime;
 using Hub.Data;
 using Hub.Server.Delivery;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,7 @@ namespace Hub.Server.Campaigns;
 /// Moves a campaign recipient's ledger row with its message: sent when the provider took it, failed when delivery
 /// gave up or it bounced. A failure after a send wins (a bounce is news); a late "sent" never undoes a failure.
 /// </summary>
-public sealed class CampaignLedgerObserver(HubDbContext db, TimeProvider clock) : IMessageStatusObserver
+public sealed class CampaignLedgerObserver(HubDbContext db, CampaignLive live, TimeProvider clock) : IMessageStatusObserver
 {
     public async Task OnStatusAsync(Message message, CancellationToken cancellationToken)
     {
@@ -26,17 +27,29 @@ public sealed class CampaignLedgerObserver(HubDbContext db, TimeProvider clock) 
         switch (message.Status)
         {
             case MessageStatus.Sent or MessageStatus.Delivered or MessageStatus.Read:
-                await db.CampaignRecipients.Where(r => r.Id == recipientId && r.State == RecipientState.Queued)
+                var sent = await db.CampaignRecipients.Where(r => r.Id == recipientId && r.State == RecipientState.Queued)
                     .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RecipientState.Sent).SetProperty(r => r.SentAt, message.SentAt ?? now)
                         .SetProperty(r => r.UpdatedAt, now), cancellationToken);
+                Tell(message, sent, CampaignAnalyticsTypes.Sent);
                 break;
             case MessageStatus.Failed or MessageStatus.Bounced:
                 var reason = message.Status == MessageStatus.Bounced ? SkipReasons.Bounced : SkipReasons.DeliveryFailed;
                 var detail = message.FailureReason is { Length: > 1000 } long_ ? long_[..1000] : message.FailureReason;
-                await db.CampaignRecipients.Where(r => r.Id == recipientId && (r.State == RecipientState.Queued || r.State == RecipientState.Sent))
+                var failed = await db.CampaignRecipients.Where(r => r.Id == recipientId && (r.State == RecipientState.Queued || r.State == RecipientState.Sent))
                     .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RecipientState.Failed).SetProperty(r => r.Reason, reason)
                         .SetProperty(r => r.Detail, detail).SetProperty(r => r.FailedAt, now).SetProperty(r => r.UpdatedAt, now), cancellationToken);
+                Tell(message, failed, CampaignAnalyticsTypes.Failed);
                 break;
+        }
+    }
+
+    /// <summary>The ledger moved: the campaign's watchers hear of it in the next live roll-up.</summary>
+    private void Tell(Message message, int moved, string type)
+    {
+        if (moved > 0 && message.Metadata.TryGetValue(CampaignMetadata.CampaignId, out var campaign) && campaign.ValueKind == JsonValueKind.String
+            && campaign.TryGetGuid(out var campaignId))
+        {
+            live.Count(message.WorkspaceId, campaignId, type, human: false, moved);
         }
     }
 }

@@ -8,7 +8,7 @@ namespace Hub.Server.Campaigns;
 /// The moves of a campaign's status that more than one caller makes (the API, the sweep): each is one conditional
 /// update, so two callers racing (two nodes, a click and a sweep) can't both make the same move.
 /// </summary>
-public sealed class CampaignLifecycle(HubDbContext db, TimeProvider clock)
+public sealed class CampaignLifecycle(HubDbContext db, CampaignLive live, TimeProvider clock)
 {
     /// <summary>Begins the next run: a fresh ledger (run number + 1) to expand. False when the campaign was not in <paramref name="from"/>.</summary>
     public async Task<bool> BeginRunAsync(Guid campaignId, CampaignStatus from, CancellationToken cancellationToken)
@@ -25,6 +25,11 @@ public sealed class CampaignLifecycle(HubDbContext db, TimeProvider clock)
                 .SetProperty(c => c.NextRunAt, (DateTimeOffset?)null)
                 .SetProperty(c => c.LastError, (string?)null)
                 .SetProperty(c => c.UpdatedAt, now), cancellationToken);
+        if (moved == 1)
+        {
+            await TellAsync(campaignId, cancellationToken);
+        }
+
         return moved == 1;
     }
 
@@ -32,8 +37,21 @@ public sealed class CampaignLifecycle(HubDbContext db, TimeProvider clock)
     public async Task<bool> MoveAsync(Guid campaignId, CampaignStatus from, CampaignStatus to, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        return await db.Campaigns.Where(c => c.Id == campaignId && c.Status == from)
+        var moved = await db.Campaigns.Where(c => c.Id == campaignId && c.Status == from)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, to).SetProperty(c => c.UpdatedAt, now), cancellationToken) == 1;
+        if (moved)
+        {
+            await TellAsync(campaignId, cancellationToken);
+        }
+
+        return moved;
+    }
+
+    /// <summary>The campaign's watchers get its new status in the next live roll-up.</summary>
+    private async Task TellAsync(Guid campaignId, CancellationToken cancellationToken)
+    {
+        var workspaceId = await db.Campaigns.IgnoreQueryFilters().Where(c => c.Id == campaignId).Select(c => c.WorkspaceId).FirstOrDefaultAsync(cancellationToken);
+        live.Changed(workspaceId, campaignId);
     }
 
     /// <summary>
@@ -57,6 +75,7 @@ public sealed class CampaignLifecycle(HubDbContext db, TimeProvider clock)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RecipientState.Skipped).SetProperty(r => r.Reason, SkipReasons.Cancelled)
                 .SetProperty(r => r.Detail, "The campaign was stopped before this recipient's turn.").SetProperty(r => r.UpdatedAt, now), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        live.Changed(campaign.WorkspaceId, campaign.Id);
         return true;
     }
 }

@@ -21,4 +21,16 @@ public sealed class CampaignOptions
     /// <summary>Contacts read per step while the audience is written into the ledger.</summary>
     [Range(10, 10_000)]
     public int ExpandBatchSize { get; set; } = 500;
+
+    /// <summary>Live updates (<c>campaign.status</c>, <c>campaign.analytics</c>) go out at most this often per campaign, however many hits arrive.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan LiveInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>A/B minimum sample: a variant takes part in the winner decision only when sent to at least this many recipients.</summary>
+    [Range(1, 1_000_000)]
+    public int AbMinSample { get; set; } = 20;
+
+    /// <summary>How long an A/B test runs before the winner is picked when the campaign's variants give no <c>wait</c>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan AbDefaultWait { get; set; } = TimeSpan.FromHours(4);
 }

@@ -30,6 +30,8 @@ public sealed partial class CampaignRunner(
     RecipientChecks checks,
     CampaignComposer composer,
     ContactMessenger messenger,
+    AbWinnerDecider abTest,
+    CampaignLive live,
     IOptions<CampaignOptions> options,
     TimeProvider clock,
     ILogger<CampaignRunner> logger)
@@ -69,6 +71,11 @@ public sealed partial class CampaignRunner(
 
             var started = clock.GetUtcNow();
             var batch = await SendBatchAsync(campaign, channel, cancellationToken);
+            if (batch is null && await abTest.DecideIfDueAsync(campaign, cancellationToken) is not null)
+            {
+                continue; // the A/B winner was chosen: the recipients held for it are waiting now
+            }
+
             if (batch is null)
             {
                 return new CampaignTurn(queued, skipped, deferred, await FinishIfDoneAsync(campaign, cancellationToken));
@@ -174,6 +181,7 @@ public sealed partial class CampaignRunner(
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.ExpandedAt, expandedAt).SetProperty(c => c.TotalRecipients, total), cancellationToken);
         campaign.ExpandedAt = expandedAt;
         campaign.TotalRecipients = total;
+        live.Changed(campaign.WorkspaceId, campaign.Id);
         LogExpanded(logger, campaign.Id, run, total);
     }
 
@@ -252,6 +260,7 @@ public sealed partial class CampaignRunner(
             var composed = await composer.ComposeAsync(campaign, row, contact, cancellationToken);
             var result = await messenger.QueueAsync(contact, new ContactMessage(channel, composed.Subject, composed.Text, composed.Html)
             {
+                MessageId = composed.MessageId,
                 Headers = composed.Headers,
                 MaxAttempts = Math.Max(1, campaign.Settings.MaxRetries + 1),
                 Metadata = new Dictionary<string, JsonElement>
@@ -282,6 +291,7 @@ public sealed partial class CampaignRunner(
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
         messenger.Wake();
+        live.Changed(campaign.WorkspaceId, campaign.Id);
         return new BatchResult(queued, skipped, deferred);
 
         static void Skip(CampaignRecipient row, string reason, string? detail)
@@ -310,6 +320,7 @@ public sealed partial class CampaignRunner(
                 .SetProperty(c => c.CompletedAt, next is null ? now : null).SetProperty(c => c.UpdatedAt, now), cancellationToken);
         if (finished == 1)
         {
+            live.Changed(campaign.WorkspaceId, campaign.Id);
             LogFinished(logger, campaign.Id, run, status);
         }
 
@@ -322,6 +333,7 @@ public sealed partial class CampaignRunner(
         await db.Campaigns.Where(c => c.Id == campaign.Id && c.Status == CampaignStatus.Running)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CampaignStatus.Failed).SetProperty(c => c.LastError, error)
                 .SetProperty(c => c.CompletedAt, now).SetProperty(c => c.UpdatedAt, now), cancellationToken);
+        live.Changed(campaign.WorkspaceId, campaign.Id);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId} run {Run}: {Total} recipients written into the ledger")]

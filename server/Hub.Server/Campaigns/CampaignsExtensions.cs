@@ -19,6 +19,10 @@ public static class CampaignsExtensions
         services.AddScoped<CampaignRunner>();
         services.AddScoped<IMessageStatusObserver, CampaignLedgerObserver>();
         services.AddSingleton<CampaignWake>();
+        services.AddScoped<CampaignTracking>();
+        services.AddScoped<AbWinnerDecider>();
+        services.AddSingleton<CampaignLive>();
+        services.AddHostedService(sp => sp.GetRequiredService<CampaignLive>());
 
         var section = builder.Configuration.GetSection(CampaignOptions.Section);
         var runner = section.GetValue(nameof(CampaignOptions.RunnerEnabled), true);

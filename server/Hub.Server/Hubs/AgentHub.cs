@@ -1,9 +1,12 @@
 using Hub.Core.Realtime;
 using Hub.Data.Realtime;
+using Hub.Data;
 using Hub.Server.Auth;
+using Hub.Server.Campaigns;
 using Hub.Server.Realtime;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Hub.Server.Hubs;
@@ -19,6 +22,7 @@ public sealed class AgentHub(
     IPresenceTracker presence,
     TypingTracker typing,
     RealtimeDispatcher dispatcher,
+    HubDbContext db,
     IOptions<RealtimeOptions> options) : Hub<IAgentClient>
 {
     private Guid WorkspaceId => Guid.Parse(Context.User!.FindFirst(HubClaims.WorkspaceId)!.Value);
@@ -111,6 +115,34 @@ public sealed class AgentHub(
     public async Task<ResumeResult> Resume(ResumeRequest request) =>
         (await StreamReplay.ResumeAsync(streams, Streams.Workspace(WorkspaceId), request.AfterSeq, options.Value.MaxReplay,
             e => StreamEventSender.SendAsync(Clients.Caller, e), Clients.Caller.Resync, Context.ConnectionAborted)).Result;
+
+    /// <summary>
+    /// Joins the campaign's live group (<c>campaign.status</c>, <c>campaign.analytics</c>) and returns its status now.
+    /// Only a campaign of the caller's workspace: any other id is <c>not_found</c>.
+    /// </summary>
+    [HubMethodName(RealtimeEventNames.CampaignWatch)]
+    public async Task<CampaignStatusUpdateMessage> WatchCampaign(CampaignRef campaign, CampaignLive live, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        ArgumentNullException.ThrowIfNull(live);
+        ArgumentNullException.ThrowIfNull(clock);
+        if (!await db.Campaigns.AnyAsync(c => c.Id == campaign.CampaignId, Context.ConnectionAborted))
+        {
+            throw new RealtimeRefusal("not_found", "No such campaign.");
+        }
+
+        await Groups.AddToGroupAsync(Context.ConnectionId, CampaignLive.Group(campaign.CampaignId), Context.ConnectionAborted);
+        return await live.StatusAsync(WorkspaceId, campaign.CampaignId, clock.GetUtcNow(), Context.ConnectionAborted)
+            ?? throw new RealtimeRefusal("not_found", "No such campaign.");
+    }
+
+    /// <summary>Leaves the campaign's live group.</summary>
+    [HubMethodName(RealtimeEventNames.CampaignUnwatch)]
+    public Task UnwatchCampaign(CampaignRef campaign)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        return Groups.RemoveFromGroupAsync(Context.ConnectionId, CampaignLive.Group(campaign.CampaignId), Context.ConnectionAborted);
+    }
 
     private async Task<Guid> ContactOfAsync(Guid conversationId) =>
         await messaging.ContactOfAsync(conversationId, Context.ConnectionAborted)

@@ -39,6 +39,12 @@ public interface IAgentClient
 
     [HubMethodName(RealtimeEventNames.Resync)]
     Task Resync(ResyncRequired e);
+
+    [HubMethodName(RealtimeEventNames.CampaignStatus)]
+    Task CampaignStatus(CampaignStatusUpdateMessage e);
+
+    [HubMethodName(RealtimeEventNames.CampaignAnalytics)]
+    Task CampaignAnalytics(CampaignAnalyticsEventMessage e);
 }
 
 /// <summary>

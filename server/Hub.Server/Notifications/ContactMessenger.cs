@@ -24,6 +24,9 @@ public sealed record ContactMessage(ChannelType Channel, string? Subject, string
 
     /// <summary>Delivery tries before the message fails (the outbox's default when null).</summary>
     public int? MaxAttempts { get; init; }
+
+    /// <summary>The id the message gets, when the caller needs it beforehand (signed tracking links); null: a new one.</summary>
+    public Guid? MessageId { get; init; }
 }
 
 /// <summary>What <see cref="ContactMessenger.QueueAsync"/> did.</summary>
@@ -101,6 +104,7 @@ public sealed class ContactMessenger(HubDbContext db, ContactResolver contacts, 
         conversation.UpdatedAt = now;
         var sent = new Message
         {
+            Id = message.MessageId ?? Guid.CreateVersion7(),
             ConversationId = conversation.Id,
             ChannelId = channel.Id,
             ChannelType = message.Channel,

@@ -2,7 +2,9 @@ using System.Text.Json;
 using Hub.Core.Campaigns;
 using Hub.Core.Inbox;
 using Hub.Data;
+using Hub.Core.Realtime;
 using Hub.Server.Auth;
+using Hub.Server.Campaigns;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +18,7 @@ namespace Hub.Server.Tracking;
 public sealed partial class TrackingHitWriter(
     TrackingHitQueue queue,
     IServiceScopeFactory scopes,
+    CampaignLive live,
     IOptions<TrackingOptions> options,
     ILogger<TrackingHitWriter> logger) : BackgroundService
 {
@@ -191,6 +194,18 @@ public sealed partial class TrackingHitWriter(
 
         db.TrackingHits.AddRange(stored);
         await db.SaveChangesAsync(cancellationToken);
+        foreach (var group in stored.Where(h => h.CampaignId is not null).GroupBy(h => (Campaign: h.CampaignId!.Value, h.Kind)))
+        {
+            var type = group.Key.Kind switch
+            {
+                TrackingHitKind.Open => CampaignAnalyticsTypes.Opened,
+                TrackingHitKind.Click => CampaignAnalyticsTypes.Clicked,
+                _ => CampaignAnalyticsTypes.Unsubscribed,
+            };
+            var human = group.Count(h => h.Classification == HitClassification.Human);
+            live.Count(workspaceId, group.Key.Campaign, type, human: false, group.Count() - human);
+            live.Count(workspaceId, group.Key.Campaign, type, human: true, human);
+        }
     }
 
     private static Guid? CampaignOf(Dictionary<string, JsonElement> metadata) =>

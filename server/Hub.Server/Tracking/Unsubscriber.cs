@@ -4,7 +4,9 @@ using Hub.Core.Inbox;
 using Hub.Core.Notifications;
 using Hub.Core.Rules;
 using Hub.Data;
+using Hub.Core.Realtime;
 using Hub.Server.Auth;
+using Hub.Server.Campaigns;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Tracking;
@@ -27,7 +29,7 @@ public enum UnsubscribeOutcome
 /// their preferences say <c>email: subscribed = false</c>, and an <c>unsubscribed</c> event and an unsubscribe hit
 /// are recorded once. Idempotent: a repeat changes and records nothing.
 /// </summary>
-public sealed class Unsubscriber(HubDbContext db, ScopedWorkspaceContext workspace, TimeProvider clock)
+public sealed class Unsubscriber(HubDbContext db, ScopedWorkspaceContext workspace, CampaignLive live, TimeProvider clock)
 {
     public const string EmailChannel = "email";
 
@@ -115,6 +117,11 @@ public sealed class Unsubscriber(HubDbContext db, ScopedWorkspaceContext workspa
             OccurredAt = now,
         });
         await db.SaveChangesAsync(cancellationToken);
+        if (campaignId is { } watched)
+        {
+            live.Count(workspaceId, watched, CampaignAnalyticsTypes.Unsubscribed, human: true);
+        }
+
         return UnsubscribeOutcome.Unsubscribed;
     }
 }

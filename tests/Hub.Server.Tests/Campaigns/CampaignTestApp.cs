@@ -13,14 +13,30 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Hub.Server.Tests.Campaigns;
 
 /// <summary>Hub with the campaign sweep and delivery workers off, so tests drive the runner and delivery step by step.</summary>
-public sealed class CampaignTestApp : HubApp
+public class CampaignTestApp : HubApp
 {
+    public const string TrackingBase = "https://hub.test";
+
     public CampaignTestApp()
+        : this(realSockets: false)
     {
+    }
+
+    protected CampaignTestApp(bool realSockets)
+    {
+        UseRealSockets = realSockets;
         ExtraServices = s => s.AddSingleton<IChannelSender>(Sender);
         Settings["Delivery:Enabled"] = "false";
         Settings["Campaigns:RunnerEnabled"] = "false";
+        Settings["Campaigns:AbMinSample"] = "1";
+        Settings["Tracking:BaseUrl"] = TrackingBase;
+        Settings["Tracking:RateLimitPerMinute"] = "1000000";
+        Settings["Tracking:ScannerWindow"] = "00:00:00"; // tests click right after delivery; scanners are told by agent
     }
+
+    /// <summary>Waits until the tracking hit writer has stored every hit queued so far.</summary>
+    public Task FlushHitsAsync() =>
+        Services.GetRequiredService<Hub.Server.Tracking.TrackingHitWriter>().FlushAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
 
     public ScriptedSender Sender { get; } = new();
 
@@ -86,4 +102,18 @@ public sealed class CampaignTestApp : HubApp
         Assert.True(response.IsSuccessStatusCode, text);
         return JsonDocument.Parse(text).RootElement.GetProperty("id").GetGuid();
     }
+}
+
+/// <summary><see cref="CampaignTestApp"/> on real loopback sockets, for SignalR watchers of campaigns.</summary>
+public sealed class LiveCampaignApp : CampaignTestApp
+{
+    public LiveCampaignApp()
+        : base(realSockets: true)
+    {
+        Settings["Campaigns:LiveInterval"] = "00:00:00.250";
+    }
+
+    /// <summary>An agent connection with the member JWT of <paramref name="member"/>.</summary>
+    public Task<RealtimeClient> ConnectAgentAsync(HttpClient member) =>
+        RealtimeClient.ConnectAsync(new Uri(Address!, "/hubs/agent"), member.DefaultRequestHeaders.Authorization!.Parameter!);
 }

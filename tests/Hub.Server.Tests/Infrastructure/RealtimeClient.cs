@@ -21,6 +21,7 @@ public sealed class RealtimeClient : IAsyncDisposable
         RealtimeEventNames.NotificationPush, RealtimeEventNames.TypingIndicator, RealtimeEventNames.PresenceChanged,
         RealtimeEventNames.ConversationViewers, RealtimeEventNames.Resync, RealtimeEventNames.Mention,
         RealtimeEventNames.SlaWarning, RealtimeEventNames.SlaBreach,
+        RealtimeEventNames.CampaignStatus, RealtimeEventNames.CampaignAnalytics,
     ];
 
     private readonly ConcurrentQueue<(string Name, JsonElement Data)> _events = new();

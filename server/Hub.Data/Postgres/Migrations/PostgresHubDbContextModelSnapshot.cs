@@ -29,6 +29,13 @@ namespace Hub.Data.Postgres.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<int>("AbDecidedRun")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("AbTest")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("Audience")
                         .IsRequired()
                         .HasColumnType("text");

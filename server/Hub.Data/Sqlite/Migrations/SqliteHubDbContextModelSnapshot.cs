@@ -23,6 +23,13 @@ namespace Hub.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("AbDecidedRun")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AbTest")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Audience")
                         .IsRequired()
                         .HasColumnType("TEXT");

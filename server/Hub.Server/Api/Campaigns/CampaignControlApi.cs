@@ -22,7 +22,8 @@ public static class CampaignControlApi
 
     /// <summary>Immediate: running now. Scheduled or recurring: scheduled for its first run. Refused (422) when no one would get it.</summary>
     internal static async Task<Results<Ok<StartResponse>, ProblemHttpResult>> StartAsync(
-        Guid id, HubDbContext db, AudienceQuery audience, CampaignLifecycle lifecycle, CampaignWake wake, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, HubDbContext db, AudienceQuery audience, CampaignLifecycle lifecycle, CampaignWake wake, CampaignLive live, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (campaign is null)
@@ -84,6 +85,7 @@ public static class CampaignControlApi
             return Problems.Conflict("The campaign changed meanwhile; reload it.");
         }
 
+        live.Changed(campaign.WorkspaceId, id);
         await wake.WakeAsync(cancellationToken);
         var started = await db.Campaigns.AsNoTracking().FirstAsync(c => c.Id == id, cancellationToken);
         return TypedResults.Ok(new StartResponse(CampaignResponse.From(started), reach));

@@ -67,7 +67,7 @@ public sealed record CampaignResponse(
     string? SenderEmail, Guid? TemplateId, string? Content, string Category, CampaignAudienceDto Audience, CampaignSchedule Schedule,
     CampaignSettings Settings, CampaignVariants Variants, bool OpenTrackingEnabled, bool ClickTrackingEnabled, bool UnsubscribeEnabled,
     int CurrentRun, int TotalRecipients, DateTimeOffset? NextRunAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, string? LastError,
-    Dictionary<string, JsonElement> Metadata, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    AbTestResult? AbTest, Dictionary<string, JsonElement> Metadata, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static CampaignResponse From(Campaign c)
     {
@@ -76,7 +76,7 @@ public sealed record CampaignResponse(
         var audience = new CampaignAudienceDto { SegmentIds = c.SegmentIds, UserSegments = filter.UserSegments, UserFilters = filter.UserFilters, Conditions = filter.Conditions };
         return new(c.Id, c.Name, c.Description, c.Type, c.Status, c.SubjectLine, c.SenderName, c.SenderEmail, c.TemplateId, c.Content, c.Category,
             audience, c.Schedule, c.Settings, c.Variants, c.OpenTrackingEnabled, c.ClickTrackingEnabled, c.UnsubscribeEnabled, c.CurrentRun,
-            c.TotalRecipients, c.NextRunAt, c.StartedAt, c.CompletedAt, c.LastError, c.Metadata, c.CreatedAt, c.UpdatedAt);
+            c.TotalRecipients, c.NextRunAt, c.StartedAt, c.CompletedAt, c.LastError, c.AbDecidedRun > 0 ? c.AbTest : null, c.Metadata, c.CreatedAt, c.UpdatedAt);
     }
 }
 

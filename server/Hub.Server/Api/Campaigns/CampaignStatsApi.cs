@@ -1,5 +1,7 @@
 using Hub.Core.Campaigns;
 using Hub.Data;
+using Hub.Server.Api.Tracking;
+using Hub.Server.Campaigns;
 using Hub.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -12,13 +14,15 @@ public sealed record CampaignProgress(int Sent, int Failed, int TotalTargets, do
 /// <summary>Ledger counts of one variant (or of the whole run).</summary>
 public sealed record StateCounts(int Pending, int Queued, int Sent, int Failed, int Skipped, int Deferred);
 
-/// <summary>A variant's counts.</summary>
-public sealed record VariantStats(string Name, StateCounts States);
+/// <summary>A variant's ledger counts, tracking and rates (human unique opens or clicks / sent).</summary>
+public sealed record VariantStats(
+    string Name, StateCounts States, TrackingCountsResponse Opens, TrackingCountsResponse Clicks, int Unsubscribes, double OpenRate, double ClickRate, bool Winner);
 
-/// <summary>Where a campaign's run stands, from its ledger.</summary>
+/// <summary>Where a campaign's run stands, from its ledger and its tracking hits (raw, human, unique human, machine, scanner).</summary>
 public sealed record CampaignStatsResponse(
     Guid CampaignId, CampaignStatus Status, int Run, int Total, StateCounts States, Dictionary<string, int> SkipReasons,
-    List<VariantStats> Variants, CampaignProgress Progress, DateTimeOffset UpdatedAt);
+    List<VariantStats> Variants, CampaignProgress Progress, TrackingCountsResponse Opens, TrackingCountsResponse Clicks, int Unsubscribes,
+    AbTestResult? AbTest, DateTimeOffset? AbDecisionDueAt, DateTimeOffset UpdatedAt);
 
 /// <summary>A ledger row as the API shows it.</summary>
 public sealed record RecipientResponse(
@@ -44,7 +48,7 @@ public static class CampaignStatsApi
     }
 
     internal static async Task<Results<Ok<CampaignStatsResponse>, ValidationProblem, ProblemHttpResult>> StatsAsync(
-        Guid id, int? run, HubDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, int? run, HubDbContext db, CampaignTracking tracking, AbWinnerDecider abTest, TimeProvider clock, CancellationToken cancellationToken)
     {
         var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (campaign is null)
@@ -59,12 +63,23 @@ public static class CampaignStatsApi
         var all = Count(groups.Select(g => (g.State, g.Count)));
         var reasons = groups.Where(g => g.Reason is not null && g.State is RecipientState.Skipped or RecipientState.Deferred or RecipientState.Failed)
             .GroupBy(g => g.Reason!).ToDictionary(g => g.Key, g => g.Sum(x => x.Count));
-        var variants = groups.Where(g => g.Variant is not null).GroupBy(g => g.Variant!)
-            .Select(g => new VariantStats(g.Key, Count(g.Select(x => (x.State, x.Count))))).OrderBy(v => v.Name).ToList();
+        var hits = await tracking.ForRunAsync(id, which, cancellationToken);
+        var decided = campaign.AbDecidedRun == which && which > 0 ? campaign.AbTest : null;
+        var names = campaign.Variants.Items.Select(v => v.Name).Concat(groups.Where(g => g.Variant is not null).Select(g => g.Variant!)).Distinct(StringComparer.Ordinal);
+        var variants = names.Select(name =>
+        {
+            var states = Count(groups.Where(g => g.Variant == name).Select(x => (x.State, x.Count)));
+            var of = hits.Of(name);
+            var rates = VariantRates.Of(name, states.Sent, of.Opens.UniqueHuman, of.Clicks.UniqueHuman);
+            return new VariantStats(name, states, TrackingCountsResponse.From(of.Opens), TrackingCountsResponse.From(of.Clicks), of.Unsubscribes,
+                rates.OpenRate, rates.ClickRate, decided?.Winner == name);
+        }).ToList();
         var total = groups.Sum(g => g.Count);
         var attempted = all.Sent + all.Failed;
         var progress = new CampaignProgress(all.Sent, all.Failed, total, attempted == 0 ? 0 : Math.Round((double)all.Sent / attempted, 4));
-        return TypedResults.Ok(new CampaignStatsResponse(id, campaign.Status, which, total, all, reasons, variants, progress, clock.GetUtcNow()));
+        var dueAt = which == campaign.CurrentRun ? await abTest.DueAtAsync(campaign, cancellationToken) : null;
+        return TypedResults.Ok(new CampaignStatsResponse(id, campaign.Status, which, total, all, reasons, variants, progress,
+            TrackingCountsResponse.From(hits.All.Opens), TrackingCountsResponse.From(hits.All.Clicks), hits.All.Unsubscribes, decided, dueAt, clock.GetUtcNow()));
     }
 
     internal static async Task<Results<Ok<Page<RecipientResponse>>, ValidationProblem, ProblemHttpResult>> RecipientsAsync(

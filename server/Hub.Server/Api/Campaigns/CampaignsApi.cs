@@ -22,6 +22,7 @@ public static class CampaignsApi
         group.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteCampaign");
         group.MapCampaignControlApi();
         group.MapCampaignStatsApi();
+        group.MapCampaignEventsApi();
         return app;
     }
 
