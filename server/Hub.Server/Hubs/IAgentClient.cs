@@ -39,6 +39,9 @@ public interface IAgentClient
 
     [HubMethodName(RealtimeEventNames.Resync)]
     Task Resync(ResyncRequired e);
+
+    [HubMethodName(RealtimeEventNames.AnalyticsAlert)]
+    Task AnalyticsAlert(Hub.Core.Analytics.AnalyticsAlertMessage e);
 }
 
 /// <summary>
