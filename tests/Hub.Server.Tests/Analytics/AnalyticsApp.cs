@@ -18,7 +18,8 @@ public sealed class AnalyticsApp : HubApp
         ExtraServices = s => s.AddSingleton<TimeProvider>(Clock);
     }
 
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+    // Half an hour behind: tests move it forward, and tokens it stamps must stay valid by the real clock.
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeSeconds()));
 
     /// <summary>A new workspace: its admin client and its id.</summary>
     public async Task<(HttpClient Client, Guid WorkspaceId)> WorkspaceAsync()
