@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using Hub.Core.Analytics;
 using Hub.Core.Campaigns;
 using Hub.Core.Channels;
 using Hub.Core.Contacts;
@@ -53,6 +54,11 @@ public abstract class HubDbContext(DbContextOptions options, IWorkspaceContext w
     public DbSet<CannedResponse> CannedResponses => Set<CannedResponse>();
     public DbSet<SlaPolicy> SlaPolicies => Set<SlaPolicy>();
     public DbSet<Suppression> Suppressions => Set<Suppression>();
+    public DbSet<AnalyticsEvent> AnalyticsEvents => Set<AnalyticsEvent>();
+    public DbSet<AnalyticsRollup> AnalyticsRollups => Set<AnalyticsRollup>();
+    public DbSet<AnalyticsBucketUser> AnalyticsBucketUsers => Set<AnalyticsBucketUser>();
+    public DbSet<AlertRule> AlertRules => Set<AlertRule>();
+    public DbSet<AlertEvent> AlertEvents => Set<AlertEvent>();
     public DbSet<Hub.Core.Intelligence.ClassificationCorrection> ClassificationCorrections => Set<Hub.Core.Intelligence.ClassificationCorrection>();
 
     /// <summary>Cookie and antiforgery keys, shared by every node that uses this database.</summary>

@@ -1,3 +1,5 @@
+using Hub.Server.Analytics;
+using Hub.Server.Api.Analytics;
 using Hub.Server.Api.ApiKeys;
 using Hub.Server.Api.Audit;
 using Hub.Server.Api.Auth;
@@ -48,6 +50,7 @@ builder.AddRulesEngine();
 builder.AddEmail();
 builder.AddTwilio();
 builder.AddTracking();
+builder.AddAnalytics();
 
 var app = builder.Build();
 
@@ -84,6 +87,7 @@ app.MapHubRealtime();
 app.MapEmailWebhooks();
 app.MapTwilioWebhooks();
 app.MapTrackingApi();
+app.MapAnalyticsApi();
 
 await app.Services.InitializeHubDatabaseAsync(app.Lifetime.ApplicationStopping);
 await app.RunAsync();

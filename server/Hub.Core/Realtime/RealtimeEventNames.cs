@@ -25,6 +25,9 @@ public static class RealtimeEventNames
     public const string PresenceChanged = "presence.changed";
     public const string ConversationViewers = "conversation.viewers";
 
+    /// <summary>To the workspace's agents: an analytics alert was raised or cleared.</summary>
+    public const string AnalyticsAlert = "analytics.alert";
+
     /// <summary>To one member: they were @mentioned in a private note.</summary>
     public const string Mention = "inbox.mention";
 

@@ -45,6 +45,9 @@ public interface IAgentClient
 
     [HubMethodName(RealtimeEventNames.CampaignAnalytics)]
     Task CampaignAnalytics(CampaignAnalyticsEventMessage e);
+
+    [HubMethodName(RealtimeEventNames.AnalyticsAlert)]
+    Task AnalyticsAlert(Hub.Core.Analytics.AnalyticsAlertMessage e);
 }
 
 /// <summary>

@@ -42,5 +42,9 @@ public sealed class RealtimeDispatcher(IHubContext<AgentHub, IAgentClient> agent
 
     public Task ViewersAsync(Guid workspaceId, ConversationViewers e) => agents.Clients.Group(Streams.Workspace(workspaceId)).ConversationViewers(e);
 
+    /// <summary>Analytics alerts are live only (listed again by <c>GET /api/v1/analytics/alerts/events</c>).</summary>
+    public Task AnalyticsAlertAsync(Guid workspaceId, Hub.Core.Analytics.AnalyticsAlertMessage e) =>
+        agents.Clients.Group(Streams.Workspace(workspaceId)).AnalyticsAlert(e);
+
     private static bool IsUserStream(string stream) => stream.StartsWith("user:", StringComparison.Ordinal);
 }
