@@ -8,6 +8,7 @@ using Hub.Core.Members;
 using Hub.Core.Notifications;
 using Hub.Core.Realtime;
 using Hub.Core.Rules;
+using Hub.Core.Webhooks;
 using Hub.Core.Workspaces;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
@@ -53,6 +54,8 @@ public abstract class HubDbContext(DbContextOptions options, IWorkspaceContext w
     public DbSet<CannedResponse> CannedResponses => Set<CannedResponse>();
     public DbSet<SlaPolicy> SlaPolicies => Set<SlaPolicy>();
     public DbSet<Suppression> Suppressions => Set<Suppression>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<Hub.Core.Intelligence.ClassificationCorrection> ClassificationCorrections => Set<Hub.Core.Intelligence.ClassificationCorrection>();
 
     /// <summary>Cookie and antiforgery keys, shared by every node that uses this database.</summary>
@@ -104,6 +107,7 @@ public abstract class HubDbContext(DbContextOptions options, IWorkspaceContext w
         configurationBuilder.Properties<RuleActionType>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<EventEvaluation>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<MemberAvailability>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<WebhookDeliveryState>().HaveConversion<string>().HaveMaxLength(16);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

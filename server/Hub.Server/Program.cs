@@ -17,6 +17,7 @@ using Hub.Server.Api.SlaPolicies;
 using Hub.Server.Api.Templates;
 using Hub.Server.Api.Tracking;
 using Hub.Server.Api.Users;
+using Hub.Server.Api.Webhooks;
 using Hub.Server.Api.Widget;
 using Hub.Server.Api.Workspaces;
 using Hub.Server.Auth;
@@ -30,6 +31,7 @@ using Hub.Server.Realtime;
 using Hub.Server.Rules;
 using Hub.Server.Tracking;
 using Hub.Server.Webhooks.Email;
+using Hub.Server.Webhooks.Outbound;
 using Hub.Server.Webhooks.Twilio;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -48,6 +50,7 @@ builder.AddRulesEngine();
 builder.AddEmail();
 builder.AddTwilio();
 builder.AddTracking();
+builder.AddOutboundWebhooks();
 
 var app = builder.Build();
 
@@ -84,6 +87,7 @@ app.MapHubRealtime();
 app.MapEmailWebhooks();
 app.MapTwilioWebhooks();
 app.MapTrackingApi();
+app.MapWebhooksApi();
 
 await app.Services.InitializeHubDatabaseAsync(app.Lifetime.ApplicationStopping);
 await app.RunAsync();

@@ -4,6 +4,7 @@ using Hub.Core.Channels;
 using Hub.Data;
 using Hub.Server.Auth;
 using Hub.Server.Notifications;
+using Hub.Server.Webhooks.Outbound;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -31,6 +32,7 @@ public sealed partial class CampaignRunner(
     CampaignComposer composer,
     ContactMessenger messenger,
     IOptions<CampaignOptions> options,
+    WebhookPublisher webhooks,
     TimeProvider clock,
     ILogger<CampaignRunner> logger)
 {
@@ -311,6 +313,7 @@ public sealed partial class CampaignRunner(
         if (finished == 1)
         {
             LogFinished(logger, campaign.Id, run, status);
+            await webhooks.PublishCampaignAsync(campaign.Id, next is null ? "completed" : "scheduled", cancellationToken);
         }
 
         return finished == 1;
@@ -319,9 +322,12 @@ public sealed partial class CampaignRunner(
     private async Task FailAsync(Campaign campaign, string error, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        await db.Campaigns.Where(c => c.Id == campaign.Id && c.Status == CampaignStatus.Running)
+        if (await db.Campaigns.Where(c => c.Id == campaign.Id && c.Status == CampaignStatus.Running)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CampaignStatus.Failed).SetProperty(c => c.LastError, error)
-                .SetProperty(c => c.CompletedAt, now).SetProperty(c => c.UpdatedAt, now), cancellationToken);
+                .SetProperty(c => c.CompletedAt, now).SetProperty(c => c.UpdatedAt, now), cancellationToken) == 1)
+        {
+            await webhooks.PublishCampaignAsync(campaign.Id, "failed", cancellationToken);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId} run {Run}: {Total} recipients written into the ledger")]
