@@ -100,7 +100,7 @@ public sealed partial class WebhookDispatcher(
         WebhookDelivery claimed, string worker, int attempts, int? status, string? error, int elapsedMs, WebhookOptions settings, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var schedule = settings.RetrySchedule;
+        var schedule = settings.Backoff;
         WebhookDeliveryState state;
         var next = now;
         if (error is null)

@@ -10,15 +10,23 @@ public sealed class WebhookOptions : IValidatableObject
     /// <summary>Run the dispatcher in this process (turn off for an API-only node; events are still recorded).</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>
-    /// The waits after the 1st, 2nd, ... failed attempt; when they run out the delivery is dead. The default
-    /// makes 7 attempts over about 1 h 13 min.
-    /// </summary>
-    public List<TimeSpan> RetrySchedule { get; set; } =
+    /// <summary>The schedule used when <see cref="RetrySchedule"/> is not set: 1 s, 5 s, 30 s, 2 min, 10 min, 1 h.</summary>
+    public static IReadOnlyList<TimeSpan> DefaultRetrySchedule { get; } =
     [
         TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30),
         TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromHours(1),
     ];
+
+    /// <summary>
+    /// The waits after the 1st, 2nd, ... failed attempt; when they run out the delivery is dead. Unset:
+    /// <see cref="DefaultRetrySchedule"/> (7 attempts over about 1 h 13 min). (Nullable so that configuration replaces
+    /// the default rather than appending to it.)
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2227:Collection properties should be read only", Justification = "Bound from configuration.")]
+    public List<TimeSpan>? RetrySchedule { get; set; }
+
+    /// <summary>The schedule in force.</summary>
+    public IReadOnlyList<TimeSpan> Backoff => RetrySchedule is { Count: > 0 } schedule ? schedule : DefaultRetrySchedule;
 
     /// <summary>How long one POST may take (connect + answer) before it counts as failed.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -49,7 +57,7 @@ public sealed class WebhookOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (RetrySchedule.Any(d => d < TimeSpan.Zero))
+        if (Backoff.Any(d => d < TimeSpan.Zero))
         {
             yield return new ValidationResult("Retry delays can't be negative.", [nameof(RetrySchedule)]);
         }
