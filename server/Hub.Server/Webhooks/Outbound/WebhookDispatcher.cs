@@ -40,8 +40,9 @@ public sealed partial class WebhookDispatcher(
         int? status = null;
         string? error;
         var watch = Stopwatch.StartNew();
-        if (subscription is null || !subscription.IsActive)
+        if (subscription is null || (!subscription.IsActive && claimed.Subject != WebhookSubjects.TestPing))
         {
+            // A paused endpoint's events wait out the schedule (resume it in time and they go); a ping always goes.
             error = subscription is null ? "The subscription was deleted." : "The subscription is paused (inactive).";
         }
         else if (WebhookTargetGuard.ProblemWithUrl(subscription.Url, allowPrivate: true) is { } refused) // addresses: checked at connect

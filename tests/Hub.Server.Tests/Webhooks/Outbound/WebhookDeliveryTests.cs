@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Hub.Core.Webhooks;
 using Hub.Server.Tests.Infrastructure;
@@ -163,5 +164,40 @@ public sealed class WebhookDeliveryTests(WebhooksHub hub) : IClassFixture<Webhoo
         var request = Assert.Single(_receiver.Requests);
         Assert.True(CustomerVerifier.Verify(secret, request.Headers, request.Body, hub.Clock.GetUtcNow(), TimeSpan.FromMinutes(5)));
         Assert.False(CustomerVerifier.Verify(created.Str("secret"), request.Headers, request.Body, hub.Clock.GetUtcNow(), TimeSpan.FromMinutes(5)));
+    }
+
+    [Fact]
+    public async Task A_redirect_is_not_followed_and_counts_as_a_failure()
+    {
+        var (admin, _) = await hub.NewWorkspaceAsync();
+        var id = (await WebhooksHub.SubscribeAsync(admin, _receiver.Url, "webhook.test.ping")).Str("id");
+        _receiver.Script.Enqueue(302);
+        var deliveryId = (await (await admin.PostAsync($"/api/v1/webhooks/{id}/test", null)).JsonAsync()).Str("id");
+        Assert.Equal(1, await hub.DispatchAsync());
+
+        var delivery = await admin.GetJsonAsync($"/api/v1/webhooks/deliveries/{deliveryId}");
+        Assert.Equal("failed", delivery.Str("state"));
+        Assert.Equal(302, delivery.GetProperty("last_status").GetInt32());
+        Assert.Contains("not followed", delivery.Str("last_error"), StringComparison.Ordinal);
+        Assert.Single(_receiver.Requests);
+        hub.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await hub.DispatchAsync()); // the retry answers 200
+        Assert.Equal("succeeded", (await admin.GetJsonAsync($"/api/v1/webhooks/deliveries/{deliveryId}")).Str("state"));
+    }
+
+    [Fact]
+    public async Task A_paused_subscription_gets_no_events_but_a_test_ping_still_goes()
+    {
+        var (admin, workspaceId) = await hub.NewWorkspaceAsync();
+        var id = (await WebhooksHub.SubscribeAsync(admin, _receiver.Url, "*")).Str("id");
+        var paused = await admin.PatchAsJsonAsync($"/api/v1/webhooks/{id}", new { active = false });
+        Assert.False((await paused.JsonAsync()).GetProperty("active").GetBoolean());
+
+        var published = await hub.InAsync(workspaceId, (_, services) =>
+            services.GetRequiredService<WebhookPublisher>().PublishAsync(workspaceId, "inbox.message.received", new { text = "hi" }, null, CancellationToken.None));
+        Assert.Null(published);
+        await admin.PostAsync($"/api/v1/webhooks/{id}/test", null);
+        Assert.Equal(1, await hub.DispatchAsync());
+        Assert.Equal("webhook.test.ping", Assert.Single(_receiver.Requests).Headers["X-Hub-Webhook-Subject"]);
     }
 }

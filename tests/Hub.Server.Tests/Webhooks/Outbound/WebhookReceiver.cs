@@ -43,6 +43,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 context.Request.Path, context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), buffer.ToArray()));
             var status = receiver.Script.TryDequeue(out var scripted) ? scripted : receiver.Otherwise;
             context.Response.StatusCode = status;
+            if (status is >= 300 and < 400)
+            {
+                context.Response.Headers.Location = "http://169.254.169.254/latest/meta-data/";
+            }
             if (status >= 300)
             {
                 await context.Response.WriteAsync($"receiver says {status}");

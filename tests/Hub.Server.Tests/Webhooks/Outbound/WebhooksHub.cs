@@ -44,7 +44,7 @@ public sealed class WebhooksHub : IAsyncLifetime
         await App.InitializeAsync();
         // Sign in while the test clock still agrees with the real one: tests move it hours ahead, and a token issued
         // "in the future" would not be accepted by the real-time token check.
-        for (var i = 0; i < 8; i++)
+        for (var i = 0; i < 10; i++)
         {
             var admin = await App.NewWorkspaceAsync($"Webhooks {Guid.NewGuid():N}");
             _workspaces.Enqueue((admin, Guid.Parse((await admin.GetJsonAsync("/api/v1/workspace")).Str("id"))));
