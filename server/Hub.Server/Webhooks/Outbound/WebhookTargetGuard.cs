@@ -83,7 +83,8 @@ public static class WebhookTargetGuard
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
         {
             var b = address.GetAddressBytes();
-            return address.Equals(IPAddress.IPv6Any) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast
+            return b.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0      // ::, ::1 and IPv4-compatible ::a.b.c.d
+                || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast
                 || (b[0] & 0xFE) == 0xFC                    // fc00::/7 unique local
                 || (b[0] == 0x20 && b[1] == 0x02)           // 2002::/16 6to4 can embed a private IPv4
                 || (b[0] == 0 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B); // 64:ff9b::/96 NAT64

@@ -1,10 +1,12 @@
 using System.Net.Http.Json;
 using System.Net;
 using System.Text.Json;
+using Hub.Core.Campaigns;
 using Hub.Core.Channels;
 using Hub.Core.Delivery;
 using Hub.Core.Inbox;
 using Hub.Core.Webhooks;
+using Hub.Server.Campaigns;
 using Hub.Server.Rules;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -134,6 +136,38 @@ public sealed class WebhookEventsTests(WebhooksHub hub) : IClassFixture<Webhooks
         Assert.Equal(eventId, envelope.Str("correlation_id"));
         Assert.Equal("no_rule_matched", envelope.GetProperty("data").Str("outcome"));
         Assert.Equal("u-42", envelope.GetProperty("data").Str("user_id"));
+    }
+
+    [Fact]
+    public async Task Campaign_status_moves_are_published()
+    {
+        var (admin, workspaceId) = await hub.NewWorkspaceAsync();
+        var subscription = Guid.Parse((await WebhooksHub.SubscribeAsync(admin, _receiver.Url, "campaign.*")).Str("id"));
+        var campaignId = await hub.InAsync(workspaceId, async (db, _) =>
+        {
+            var now = hub.Clock.GetUtcNow();
+            var campaign = new Campaign { Name = "Black Friday", Type = CampaignType.Email, Status = CampaignStatus.Running, CreatedAt = now, UpdatedAt = now };
+            db.Campaigns.Add(campaign);
+            await db.SaveChangesAsync();
+            return campaign.Id;
+        });
+
+        await hub.InAsync(workspaceId, async (_, services) =>
+        {
+            var lifecycle = services.GetRequiredService<CampaignLifecycle>();
+            Assert.True(await lifecycle.MoveAsync(campaignId, CampaignStatus.Running, CampaignStatus.Paused, CancellationToken.None));
+            Assert.False(await lifecycle.MoveAsync(campaignId, CampaignStatus.Running, CampaignStatus.Paused, CancellationToken.None)); // no move, no event
+            Assert.True(await lifecycle.MoveAsync(campaignId, CampaignStatus.Paused, CampaignStatus.Running, CancellationToken.None));
+            return 0;
+        });
+
+        var rows = await hub.DeliveriesAsync(workspaceId, subscription);
+        Assert.Equal(["campaign.campaign.paused", "campaign.campaign.resumed"], rows.Select(r => r.Subject));
+        var data = JsonDocument.Parse(rows[0].Payload).RootElement.GetProperty("data");
+        Assert.Equal(campaignId.ToString(), data.Str("campaign_id"));
+        Assert.Equal("Black Friday", data.Str("name"));
+        Assert.Equal("paused", data.Str("status"));
+        await DrainAsync();
     }
 
     [Fact]

@@ -52,6 +52,7 @@ public sealed class WebhookTargetGuardTests(HubApp app)
     [InlineData("127.0.0.53", true)]
     [InlineData("169.254.169.254", true)]
     [InlineData("::", true)]
+    [InlineData("::127.0.0.1", true)]
     [InlineData("ff02::1", true)]
     public void Addresses_are_judged_by_their_range(string address, bool forbidden) =>
         Assert.Equal(forbidden, WebhookTargetGuard.IsForbidden(IPAddress.Parse(address)));
