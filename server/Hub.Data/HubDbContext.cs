@@ -9,6 +9,7 @@ using Hub.Core.Members;
 using Hub.Core.Notifications;
 using Hub.Core.Realtime;
 using Hub.Core.Rules;
+using Hub.Core.Webhooks;
 using Hub.Core.Workspaces;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
@@ -59,6 +60,8 @@ public abstract class HubDbContext(DbContextOptions options, IWorkspaceContext w
     public DbSet<AnalyticsBucketUser> AnalyticsBucketUsers => Set<AnalyticsBucketUser>();
     public DbSet<AlertRule> AlertRules => Set<AlertRule>();
     public DbSet<AlertEvent> AlertEvents => Set<AlertEvent>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<Hub.Core.Intelligence.ClassificationCorrection> ClassificationCorrections => Set<Hub.Core.Intelligence.ClassificationCorrection>();
 
     /// <summary>Cookie and antiforgery keys, shared by every node that uses this database.</summary>
@@ -110,6 +113,7 @@ public abstract class HubDbContext(DbContextOptions options, IWorkspaceContext w
         configurationBuilder.Properties<RuleActionType>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<EventEvaluation>().HaveConversion<string>().HaveMaxLength(16);
         configurationBuilder.Properties<MemberAvailability>().HaveConversion<string>().HaveMaxLength(16);
+        configurationBuilder.Properties<WebhookDeliveryState>().HaveConversion<string>().HaveMaxLength(16);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

@@ -19,6 +19,7 @@ using Hub.Server.Api.SlaPolicies;
 using Hub.Server.Api.Templates;
 using Hub.Server.Api.Tracking;
 using Hub.Server.Api.Users;
+using Hub.Server.Api.Webhooks;
 using Hub.Server.Api.Widget;
 using Hub.Server.Api.Workspaces;
 using Hub.Server.Auth;
@@ -32,6 +33,7 @@ using Hub.Server.Realtime;
 using Hub.Server.Rules;
 using Hub.Server.Tracking;
 using Hub.Server.Webhooks.Email;
+using Hub.Server.Webhooks.Outbound;
 using Hub.Server.Webhooks.Twilio;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -51,6 +53,7 @@ builder.AddEmail();
 builder.AddTwilio();
 builder.AddTracking();
 builder.AddAnalytics();
+builder.AddOutboundWebhooks();
 
 var app = builder.Build();
 
@@ -88,6 +91,7 @@ app.MapEmailWebhooks();
 app.MapTwilioWebhooks();
 app.MapTrackingApi();
 app.MapAnalyticsApi();
+app.MapWebhooksApi();
 
 await app.Services.InitializeHubDatabaseAsync(app.Lifetime.ApplicationStopping);
 await app.RunAsync();

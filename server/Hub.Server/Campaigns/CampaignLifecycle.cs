@@ -1,5 +1,6 @@
 using Hub.Core.Campaigns;
 using Hub.Data;
+using Hub.Server.Webhooks.Outbound;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Campaigns;
@@ -8,7 +9,7 @@ namespace Hub.Server.Campaigns;
 /// The moves of a campaign's status that more than one caller makes (the API, the sweep): each is one conditional
 /// update, so two callers racing (two nodes, a click and a sweep) can't both make the same move.
 /// </summary>
-public sealed class CampaignLifecycle(HubDbContext db, CampaignLive live, TimeProvider clock)
+public sealed class CampaignLifecycle(HubDbContext db, CampaignLive live, WebhookPublisher webhooks, TimeProvider clock)
 {
     /// <summary>Begins the next run: a fresh ledger (run number + 1) to expand. False when the campaign was not in <paramref name="from"/>.</summary>
     public async Task<bool> BeginRunAsync(Guid campaignId, CampaignStatus from, CancellationToken cancellationToken)
@@ -27,6 +28,7 @@ public sealed class CampaignLifecycle(HubDbContext db, CampaignLive live, TimePr
                 .SetProperty(c => c.UpdatedAt, now), cancellationToken);
         if (moved == 1)
         {
+            await webhooks.PublishCampaignAsync(campaignId, "started", cancellationToken);
             await TellAsync(campaignId, cancellationToken);
         }
 
@@ -41,6 +43,7 @@ public sealed class CampaignLifecycle(HubDbContext db, CampaignLive live, TimePr
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, to).SetProperty(c => c.UpdatedAt, now), cancellationToken) == 1;
         if (moved)
         {
+            await webhooks.PublishCampaignAsync(campaignId, to == CampaignStatus.Running ? "resumed" : to.ToString().ToLowerInvariant(), cancellationToken);
             await TellAsync(campaignId, cancellationToken);
         }
 
@@ -74,6 +77,7 @@ public sealed class CampaignLifecycle(HubDbContext db, CampaignLive live, TimePr
         await db.CampaignRecipients.Where(r => r.CampaignId == campaign.Id && (r.State == RecipientState.Pending || r.State == RecipientState.Deferred))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RecipientState.Skipped).SetProperty(r => r.Reason, SkipReasons.Cancelled)
                 .SetProperty(r => r.Detail, "The campaign was stopped before this recipient's turn.").SetProperty(r => r.UpdatedAt, now), cancellationToken);
+        await webhooks.PublishCampaignAsync(campaign.Id, "cancelled", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         live.Changed(campaign.WorkspaceId, campaign.Id);
         return true;

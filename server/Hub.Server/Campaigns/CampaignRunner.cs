@@ -4,6 +4,7 @@ using Hub.Core.Channels;
 using Hub.Data;
 using Hub.Server.Auth;
 using Hub.Server.Notifications;
+using Hub.Server.Webhooks.Outbound;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -33,6 +34,7 @@ public sealed partial class CampaignRunner(
     AbWinnerDecider abTest,
     CampaignLive live,
     IOptions<CampaignOptions> options,
+    WebhookPublisher webhooks,
     TimeProvider clock,
     ILogger<CampaignRunner> logger)
 {
@@ -322,6 +324,7 @@ public sealed partial class CampaignRunner(
         {
             live.Changed(campaign.WorkspaceId, campaign.Id);
             LogFinished(logger, campaign.Id, run, status);
+            await webhooks.PublishCampaignAsync(campaign.Id, next is null ? "completed" : "scheduled", cancellationToken);
         }
 
         return finished == 1;
@@ -330,9 +333,13 @@ public sealed partial class CampaignRunner(
     private async Task FailAsync(Campaign campaign, string error, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        await db.Campaigns.Where(c => c.Id == campaign.Id && c.Status == CampaignStatus.Running)
+        if (await db.Campaigns.Where(c => c.Id == campaign.Id && c.Status == CampaignStatus.Running)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CampaignStatus.Failed).SetProperty(c => c.LastError, error)
-                .SetProperty(c => c.CompletedAt, now).SetProperty(c => c.UpdatedAt, now), cancellationToken);
+                .SetProperty(c => c.CompletedAt, now).SetProperty(c => c.UpdatedAt, now), cancellationToken) == 1)
+        {
+            await webhooks.PublishCampaignAsync(campaign.Id, "failed", cancellationToken);
+        }
+
         live.Changed(campaign.WorkspaceId, campaign.Id);
     }
 

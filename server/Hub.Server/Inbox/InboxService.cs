@@ -5,6 +5,7 @@ using Hub.Core.Realtime;
 using Hub.Data;
 using Hub.Server.Auth;
 using Hub.Server.Realtime;
+using Hub.Server.Webhooks.Outbound;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -25,6 +26,7 @@ public sealed class InboxService(
     MessageClassifier classifier,
     RealtimeBatch realtime,
     IOptions<InboxOptions> options,
+    WebhookPublisher webhooks,
     TimeProvider clock) : IInboundProcessor
 {
     public async Task<InboundResult> ReceiveAsync(InboundMessage inbound, CancellationToken cancellationToken)
@@ -118,6 +120,7 @@ public sealed class InboxService(
             return new InboundResult(winner.ConversationId, winner.Id, false, true);
         }
 
+        await webhooks.PublishAsync(inbound.WorkspaceId, Core.Webhooks.WebhookSubjects.MessageReceived, WebhookData.Message(message), null, cancellationToken);
         await realtime.MessageAsync(inbound.WorkspaceId, RealtimeEventNames.MessageReceived, message, null, cancellationToken);
         await realtime.ConversationAsync(inbound.WorkspaceId, conversation, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -3,6 +3,7 @@ using Hub.Core.Notifications;
 using Hub.Core.Rules;
 using Hub.Data;
 using Hub.Server.Notifications;
+using Hub.Server.Webhooks.Outbound;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +20,7 @@ public sealed class RuleEngine(
     SuppressionLedger ledger,
     ActionRunner actions,
     IOptions<NotificationOptions> notificationOptions,
+    WebhookPublisher webhooks,
     TimeProvider clock)
 {
     /// <summary>Decides the event; an exception leaves it pending (the caller retries), with the decided rules kept.</summary>
@@ -75,6 +77,7 @@ public sealed class RuleEngine(
             decision.Reason = Clip(reason);
             db.Decisions.Add(decision);
             await db.SaveChangesAsync(cancellationToken);
+            await PublishAsync(decision, cancellationToken);
         }
 
         var now = clock.GetUtcNow();
@@ -180,8 +183,13 @@ public sealed class RuleEngine(
         decision.DecidedAt = clock.GetUtcNow();
         db.Decisions.Add(decision);
         await db.SaveChangesAsync(cancellationToken);
+        await PublishAsync(decision, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary><c>rules.decision.created</c>, in the decision's transaction.</summary>
+    private Task PublishAsync(Decision decision, CancellationToken cancellationToken) =>
+        webhooks.PublishAsync(decision.WorkspaceId, Core.Webhooks.WebhookSubjects.DecisionCreated, WebhookData.Decision(decision), decision.EventId.ToString(), cancellationToken);
 
     private async Task<Contact?> ContactAsync(TrackedEvent trackedEvent, CancellationToken cancellationToken)
     {

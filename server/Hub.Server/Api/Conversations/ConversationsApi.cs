@@ -6,6 +6,7 @@ using Hub.Server.Auth;
 using Hub.Server.Inbox;
 using Hub.Server.Infrastructure;
 using Hub.Server.Realtime;
+using Hub.Server.Webhooks.Outbound;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -213,7 +214,7 @@ public static class ConversationsApi
 
     internal static async Task<Results<Ok<ConversationResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         Guid id, UpdateConversationRequest request, HubDbContext db, IWorkspaceContext workspace, SlaClock sla, RealtimeBatch realtime,
-        TimeProvider clock, CancellationToken cancellationToken)
+        WebhookPublisher webhooks, TimeProvider clock, CancellationToken cancellationToken)
     {
         var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (conversation is null)
@@ -237,8 +238,10 @@ public static class ConversationsApi
         }
 
         var now = clock.GetUtcNow();
+        var resolved = false;
         if (request.Status is { } status && status != conversation.Status)
         {
+            resolved = status == ConversationStatus.Resolved;
             conversation.Status = status;
             conversation.ResolvedAt = status == ConversationStatus.Resolved ? now : null;
             conversation.SnoozedUntil = status == ConversationStatus.Snoozed ? request.SnoozedUntil : null;
@@ -258,6 +261,11 @@ public static class ConversationsApi
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             await db.SaveChangesAsync(cancellationToken);
+            if (resolved)
+            {
+                await webhooks.PublishAsync(conversation.WorkspaceId, Core.Webhooks.WebhookSubjects.ConversationResolved, WebhookData.Conversation(conversation), null, cancellationToken);
+            }
+
             await realtime.ConversationAsync(workspace.WorkspaceId!.Value, conversation, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
