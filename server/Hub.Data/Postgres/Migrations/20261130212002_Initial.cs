@@ -14,6 +14,95 @@ namespace Hub.Data.Postgres.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "analytics_alert_rules",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Metric = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Comparison = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    Threshold = table.Column<double>(type: "double precision", nullable: false),
+                    WindowMinutes = table.Column<int>(type: "integer", nullable: false),
+                    Sensitivity = table.Column<double>(type: "double precision", nullable: false),
+                    BaselineWindows = table.Column<int>(type: "integer", nullable: false),
+                    EventType = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    CampaignId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Severity = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    OpenAlertId = table.Column<Guid>(type: "uuid", nullable: true),
+                    LastEvaluatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_analytics_alert_rules", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "analytics_bucket_users",
+                columns: table => new
+                {
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Granularity = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    BucketStart = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    EventType = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Dimension = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    UserId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Count = table.Column<long>(type: "bigint", nullable: false),
+                    ValueSum = table.Column<double>(type: "double precision", nullable: false),
+                    ValueCount = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_analytics_bucket_users", x => new { x.WorkspaceId, x.Granularity, x.BucketStart, x.EventType, x.Dimension, x.UserId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "analytics_events",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Family = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    EventType = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Subject = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    Version = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Source = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    OccurredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CorrelationId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    UserId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    CampaignId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Value = table.Column<double>(type: "double precision", nullable: true),
+                    Data = table.Column<string>(type: "text", nullable: false),
+                    RolledUpAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_analytics_events", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "analytics_rollups",
+                columns: table => new
+                {
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Granularity = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    BucketStart = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    EventType = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Dimension = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Count = table.Column<long>(type: "bigint", nullable: false),
+                    ValueSum = table.Column<double>(type: "double precision", nullable: false),
+                    ValueCount = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_analytics_rollups", x => new { x.WorkspaceId, x.Granularity, x.BucketStart, x.EventType, x.Dimension });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "canned_responses",
                 columns: table => new
                 {
@@ -68,11 +157,18 @@ namespace Hub.Data.Postgres.Migrations
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClientEventId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     UserId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    ContactId = table.Column<Guid>(type: "uuid", nullable: true),
                     EventType = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     OccurredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     Properties = table.Column<string>(type: "text", nullable: false),
-                    ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Traits = table.Column<string>(type: "text", nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Evaluation = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    LeasedUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    EvaluationAttempts = table.Column<int>(type: "integer", nullable: false),
+                    EvaluatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -100,11 +196,13 @@ namespace Hub.Data.Postgres.Migrations
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
                     Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     Order = table.Column<int>(type: "integer", nullable: false),
                     EventType = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     Conditions = table.Column<string>(type: "text", nullable: false),
                     Action = table.Column<string>(type: "text", nullable: false),
-                    Suppression = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Suppression = table.Column<string>(type: "text", nullable: false),
+                    Continue = table.Column<bool>(type: "boolean", nullable: false),
                     IsActive = table.Column<bool>(type: "boolean", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
@@ -218,6 +316,25 @@ namespace Hub.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "webhook_subscriptions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Url = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    Subjects = table.Column<string>(type: "text", nullable: false),
+                    Secret = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    IsActive = table.Column<bool>(type: "boolean", nullable: false),
+                    Description = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_webhook_subscriptions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "workspaces",
                 columns: table => new
                 {
@@ -234,17 +351,56 @@ namespace Hub.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "analytics_alert_events",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AlertId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RuleId = table.Column<Guid>(type: "uuid", nullable: false),
+                    State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    AlertType = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Severity = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Metric = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    CurrentValue = table.Column<double>(type: "double precision", nullable: false),
+                    Threshold = table.Column<double>(type: "double precision", nullable: false),
+                    TimeWindow = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Title = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    Description = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_analytics_alert_events", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_analytics_alert_events_analytics_alert_rules_RuleId",
+                        column: x => x.RuleId,
+                        principalTable: "analytics_alert_rules",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "decisions",
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
                     EventId = table.Column<Guid>(type: "uuid", nullable: false),
-                    RuleId = table.Column<Guid>(type: "uuid", nullable: true),
+                    EventType = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    EventOccurredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UserId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Outcome = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    ContactId = table.Column<Guid>(type: "uuid", nullable: true),
+                    RuleId = table.Column<Guid>(type: "uuid", nullable: true),
+                    RuleName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    ActionType = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    TemplateName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Channel = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    Outcome = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     Reason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
                     MessageId = table.Column<Guid>(type: "uuid", nullable: true),
+                    NotificationId = table.Column<Guid>(type: "uuid", nullable: true),
+                    ScheduledFor = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     DecidedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
@@ -280,6 +436,29 @@ namespace Hub.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "suppression_claims",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RuleId = table.Column<Guid>(type: "uuid", nullable: false),
+                    UserId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    PeriodKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    EventId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ClaimedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_suppression_claims", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_suppression_claims_rules_RuleId",
+                        column: x => x.RuleId,
+                        principalTable: "rules",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "campaigns",
                 columns: table => new
                 {
@@ -295,13 +474,23 @@ namespace Hub.Data.Postgres.Migrations
                     TemplateId = table.Column<Guid>(type: "uuid", nullable: true),
                     Content = table.Column<string>(type: "text", nullable: true),
                     SegmentIds = table.Column<List<Guid>>(type: "uuid[]", nullable: false),
+                    Audience = table.Column<string>(type: "text", nullable: false),
+                    Category = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Settings = table.Column<string>(type: "text", nullable: false),
+                    Schedule = table.Column<string>(type: "text", nullable: false),
+                    Variants = table.Column<string>(type: "text", nullable: false),
+                    AbDecidedRun = table.Column<int>(type: "integer", nullable: false),
+                    AbTest = table.Column<string>(type: "text", nullable: false),
                     OpenTrackingEnabled = table.Column<bool>(type: "boolean", nullable: false),
                     ClickTrackingEnabled = table.Column<bool>(type: "boolean", nullable: false),
                     UnsubscribeEnabled = table.Column<bool>(type: "boolean", nullable: false),
-                    ScheduledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    ScheduleTimeZone = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    CurrentRun = table.Column<int>(type: "integer", nullable: false),
+                    NextRunAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ExpandedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    TotalRecipients = table.Column<int>(type: "integer", nullable: false),
                     StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     CompletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
                     CreatedBy = table.Column<Guid>(type: "uuid", nullable: true),
                     Metadata = table.Column<string>(type: "text", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
@@ -316,6 +505,40 @@ namespace Hub.Data.Postgres.Migrations
                         principalTable: "templates",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.SetNull);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "webhook_deliveries",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    SubscriptionId = table.Column<Guid>(type: "uuid", nullable: false),
+                    EventId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Subject = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Payload = table.Column<string>(type: "text", nullable: false),
+                    State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LockedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    LockedUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastStatus = table.Column<int>(type: "integer", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    LastResponseMs = table.Column<int>(type: "integer", nullable: true),
+                    LastAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    SucceededAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_webhook_deliveries", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_webhook_deliveries_webhook_subscriptions_SubscriptionId",
+                        column: x => x.SubscriptionId,
+                        principalTable: "webhook_subscriptions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -463,6 +686,45 @@ namespace Hub.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "campaign_recipients",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Run = table.Column<int>(type: "integer", nullable: false),
+                    ContactId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Variant = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Detail = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    NotBefore = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    MessageId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Address = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    QueuedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FailedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_campaign_recipients", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_campaign_recipients_campaigns_CampaignId",
+                        column: x => x.CampaignId,
+                        principalTable: "campaigns",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_campaign_recipients_contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "contact_identities",
                 columns: table => new
                 {
@@ -478,6 +740,34 @@ namespace Hub.Data.Postgres.Migrations
                     table.PrimaryKey("PK_contact_identities", x => x.Id);
                     table.ForeignKey(
                         name: "FK_contact_identities_contacts_ContactId",
+                        column: x => x.ContactId,
+                        principalTable: "contacts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "notification_preferences",
+                columns: table => new
+                {
+                    ContactId = table.Column<Guid>(type: "uuid", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    EmailEnabled = table.Column<bool>(type: "boolean", nullable: false),
+                    SmsEnabled = table.Column<bool>(type: "boolean", nullable: false),
+                    PushEnabled = table.Column<bool>(type: "boolean", nullable: false),
+                    WhatsAppEnabled = table.Column<bool>(type: "boolean", nullable: false),
+                    Categories = table.Column<string>(type: "text", nullable: false),
+                    QuietHoursEnabled = table.Column<bool>(type: "boolean", nullable: false),
+                    QuietHoursStart = table.Column<TimeOnly>(type: "time without time zone", nullable: true),
+                    QuietHoursEnd = table.Column<TimeOnly>(type: "time without time zone", nullable: true),
+                    Channels = table.Column<string>(type: "text", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_notification_preferences", x => x.ContactId);
+                    table.ForeignKey(
+                        name: "FK_notification_preferences_contacts_ContactId",
                         column: x => x.ContactId,
                         principalTable: "contacts",
                         principalColumn: "Id",
@@ -501,7 +791,12 @@ namespace Hub.Data.Postgres.Migrations
                     DeliveredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     OpenedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     ClickedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    ReadAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    ReadAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    AcknowledgedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    DeliverAfter = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FallbackDueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FallbackOutcome = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    FallbackMessageId = table.Column<Guid>(type: "uuid", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -727,6 +1022,65 @@ namespace Hub.Data.Postgres.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "tracking_hits",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    MessageId = table.Column<Guid>(type: "uuid", nullable: false),
+                    CampaignId = table.Column<Guid>(type: "uuid", nullable: true),
+                    ContactId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    IpAddress = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    UserAgent = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    Classification = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    OccurredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_tracking_hits", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_tracking_hits_messages_MessageId",
+                        column: x => x.MessageId,
+                        principalTable: "messages",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_analytics_alert_events_RuleId",
+                table: "analytics_alert_events",
+                column: "RuleId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_analytics_alert_events_WorkspaceId_CreatedAt",
+                table: "analytics_alert_events",
+                columns: new[] { "WorkspaceId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_analytics_alert_rules_WorkspaceId_Name",
+                table: "analytics_alert_rules",
+                columns: new[] { "WorkspaceId", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_analytics_bucket_users_WorkspaceId_UserId_Granularity_Bucke~",
+                table: "analytics_bucket_users",
+                columns: new[] { "WorkspaceId", "UserId", "Granularity", "BucketStart" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_analytics_events_RolledUpAt_Id",
+                table: "analytics_events",
+                columns: new[] { "RolledUpAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_analytics_events_WorkspaceId_OccurredAt",
+                table: "analytics_events",
+                columns: new[] { "WorkspaceId", "OccurredAt" });
+
             migrationBuilder.CreateIndex(
                 name: "IX_api_keys_Prefix",
                 table: "api_keys",
@@ -737,6 +1091,32 @@ namespace Hub.Data.Postgres.Migrations
                 name: "IX_api_keys_WorkspaceId",
                 table: "api_keys",
                 column: "WorkspaceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_campaign_recipients_CampaignId_Run_ContactId",
+                table: "campaign_recipients",
+                columns: new[] { "CampaignId", "Run", "ContactId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_campaign_recipients_CampaignId_Run_State_NotBefore",
+                table: "campaign_recipients",
+                columns: new[] { "CampaignId", "Run", "State", "NotBefore" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_campaign_recipients_ContactId_QueuedAt",
+                table: "campaign_recipients",
+                columns: new[] { "ContactId", "QueuedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_campaign_recipients_MessageId",
+                table: "campaign_recipients",
+                column: "MessageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_campaigns_Status_NextRunAt",
+                table: "campaigns",
+                columns: new[] { "Status", "NextRunAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_campaigns_TemplateId",
@@ -848,9 +1228,21 @@ namespace Hub.Data.Postgres.Migrations
                 columns: new[] { "WorkspaceId", "UserId", "DecidedAt" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_events_WorkspaceId_UserId_OccurredAt",
+                name: "IX_events_Evaluation_ReceivedAt",
                 table: "events",
-                columns: new[] { "WorkspaceId", "UserId", "OccurredAt" });
+                columns: new[] { "Evaluation", "ReceivedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_events_WorkspaceId_ClientEventId",
+                table: "events",
+                columns: new[] { "WorkspaceId", "ClientEventId" },
+                unique: true,
+                filter: "\"ClientEventId\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_events_WorkspaceId_UserId_EventType_OccurredAt",
+                table: "events",
+                columns: new[] { "WorkspaceId", "UserId", "EventType", "OccurredAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_member_claims_UserId",
@@ -906,6 +1298,16 @@ namespace Hub.Data.Postgres.Migrations
                 column: "ContactId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_notifications_DeliverAfter",
+                table: "notifications",
+                column: "DeliverAfter");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_notifications_FallbackDueAt",
+                table: "notifications",
+                column: "FallbackDueAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_notifications_WorkspaceId_ContactId_CreatedAt",
                 table: "notifications",
                 columns: new[] { "WorkspaceId", "ContactId", "CreatedAt" });
@@ -938,6 +1340,12 @@ namespace Hub.Data.Postgres.Migrations
                 columns: new[] { "WorkspaceId", "EventType", "Order" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_rules_WorkspaceId_Name",
+                table: "rules",
+                columns: new[] { "WorkspaceId", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_segments_WorkspaceId_Name",
                 table: "segments",
                 columns: new[] { "WorkspaceId", "Name" });
@@ -955,6 +1363,17 @@ namespace Hub.Data.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_suppression_claims_RuleId",
+                table: "suppression_claims",
+                column: "RuleId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_suppression_claims_WorkspaceId_RuleId_UserId_PeriodKey",
+                table: "suppression_claims",
+                columns: new[] { "WorkspaceId", "RuleId", "UserId", "PeriodKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_suppressions_WorkspaceId_Channel_Address",
                 table: "suppressions",
                 columns: new[] { "WorkspaceId", "Channel", "Address" },
@@ -964,6 +1383,37 @@ namespace Hub.Data.Postgres.Migrations
                 name: "IX_templates_WorkspaceId_Name",
                 table: "templates",
                 columns: new[] { "WorkspaceId", "Name" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tracking_hits_MessageId_Kind_OccurredAt",
+                table: "tracking_hits",
+                columns: new[] { "MessageId", "Kind", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_tracking_hits_WorkspaceId_CampaignId_Kind_Classification",
+                table: "tracking_hits",
+                columns: new[] { "WorkspaceId", "CampaignId", "Kind", "Classification" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_webhook_deliveries_State_NextAttemptAt",
+                table: "webhook_deliveries",
+                columns: new[] { "State", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_webhook_deliveries_SubscriptionId_CreatedAt",
+                table: "webhook_deliveries",
+                columns: new[] { "SubscriptionId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_webhook_deliveries_SubscriptionId_EventId",
+                table: "webhook_deliveries",
+                columns: new[] { "SubscriptionId", "EventId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_webhook_subscriptions_WorkspaceId_IsActive",
+                table: "webhook_subscriptions",
+                columns: new[] { "WorkspaceId", "IsActive" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_workspaces_Slug",
@@ -976,10 +1426,22 @@ namespace Hub.Data.Postgres.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "analytics_alert_events");
+
+            migrationBuilder.DropTable(
+                name: "analytics_bucket_users");
+
+            migrationBuilder.DropTable(
+                name: "analytics_events");
+
+            migrationBuilder.DropTable(
+                name: "analytics_rollups");
+
+            migrationBuilder.DropTable(
                 name: "api_keys");
 
             migrationBuilder.DropTable(
-                name: "campaigns");
+                name: "campaign_recipients");
 
             migrationBuilder.DropTable(
                 name: "canned_responses");
@@ -1012,6 +1474,9 @@ namespace Hub.Data.Postgres.Migrations
                 name: "member_tokens");
 
             migrationBuilder.DropTable(
+                name: "notification_preferences");
+
+            migrationBuilder.DropTable(
                 name: "notifications");
 
             migrationBuilder.DropTable(
@@ -1019,9 +1484,6 @@ namespace Hub.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "role_claims");
-
-            migrationBuilder.DropTable(
-                name: "rules");
 
             migrationBuilder.DropTable(
                 name: "segments");
@@ -1036,19 +1498,40 @@ namespace Hub.Data.Postgres.Migrations
                 name: "stream_heads");
 
             migrationBuilder.DropTable(
+                name: "suppression_claims");
+
+            migrationBuilder.DropTable(
                 name: "suppressions");
 
             migrationBuilder.DropTable(
-                name: "templates");
+                name: "tracking_hits");
+
+            migrationBuilder.DropTable(
+                name: "webhook_deliveries");
+
+            migrationBuilder.DropTable(
+                name: "analytics_alert_rules");
+
+            migrationBuilder.DropTable(
+                name: "campaigns");
 
             migrationBuilder.DropTable(
                 name: "events");
 
             migrationBuilder.DropTable(
+                name: "roles");
+
+            migrationBuilder.DropTable(
+                name: "rules");
+
+            migrationBuilder.DropTable(
                 name: "messages");
 
             migrationBuilder.DropTable(
-                name: "roles");
+                name: "webhook_subscriptions");
+
+            migrationBuilder.DropTable(
+                name: "templates");
 
             migrationBuilder.DropTable(
                 name: "conversations");
