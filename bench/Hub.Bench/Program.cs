@@ -24,6 +24,9 @@ internal static class BenchMain
                   tracking [--seconds 10] [--rounds 1] [--threads 2] [--connections 64] [--messages 10000] [--kinds open,click] [--quiet-wait 5]
                       Scenario 4: wrk against Hub's open pixel and click redirect (PostgreSQL, every hit persisted) vs nginx, same run.
                       Needs wrk, nginx and PostgreSQL (HUB_BENCH_POSTGRES; bench/run.sh tracking installs and starts them).
+                  campaign [--messages 20000] [--pool 4] [--rounds 1] [--quiet-wait 5] [--set Key=Value ...]
+                      Scenario 5: campaign start → N tracked emails accepted by postfix's smtp-sink, vs nodemailer's pooled transport.
+                      --pool is Hub's Email:SmtpPoolSize and nodemailer's maxConnections; --set passes any Hub setting (e.g. Delivery:Workers=4).
                 """);
             return 0;
         }
@@ -65,6 +68,9 @@ internal static class BenchMain
                 return await Tracking.RunAsync(new Tracking.Options(Int(args, "--seconds", 10), Int(args, "--rounds", 1), Int(args, "--threads", 2),
                     Int(args, "--connections", 64), Int(args, "--messages", 10_000), Int(args, "--quiet-wait", 5),
                     (Str(args, "--kinds") ?? "open,click").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+            case "campaign":
+                return await Campaign.RunAsync(new Campaign.Options(Int(args, "--messages", 20_000), Int(args, "--pool", 4), Int(args, "--rounds", 1),
+                    Int(args, "--quiet-wait", 5), Peers(args), Settings(args)));
             default:
                 Console.Error.WriteLine($"unknown scenario {args[0]} (try --help)");
                 return 2;
@@ -75,6 +81,30 @@ internal static class BenchMain
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    /// <summary>Every <c>--set Key=Value</c>: Hub settings for an experiment.</summary>
+    private static Dictionary<string, string?> Settings(string[] args)
+    {
+        var settings = new Dictionary<string, string?>();
+        for (var i = 0; i + 1 < args.Length; i++)
+        {
+            if (args[i] == "--set" && args[i + 1].IndexOf('=', StringComparison.Ordinal) is > 0 and var eq)
+            {
+                settings[args[i + 1][..eq]] = args[i + 1][(eq + 1)..];
+            }
+        }
+
+        return settings;
+    }
+
+    /// <summary>bench/peers with its node_modules installed (npm ci), or an exception saying how to get it.</summary>
+    private static string Peers(string[] args)
+    {
+        var peers = Path.GetFullPath(Str(args, "--peers") ?? FindPeers());
+        return Directory.Exists(Path.Combine(peers, "node_modules"))
+            ? peers
+            : throw new InvalidOperationException($"{peers}/node_modules is missing: run `npm ci` there (or bench/run.sh).");
     }
 
     private static int Int(string[] args, string name, int fallback) =>
