@@ -20,7 +20,7 @@ namespace Hub.Bench;
 /// </summary>
 internal static class Campaign
 {
-    public sealed record Options(int Messages, int Pool, int Rounds, int QuietWaitSeconds, string PeersDirectory, IReadOnlyDictionary<string, string?> HubSettings);
+    public sealed record Options(int Messages, int Pool, int Batch, int Rounds, int QuietWaitSeconds, string PeersDirectory, IReadOnlyDictionary<string, string?> HubSettings);
 
     private sealed record Run(string Target, long Accepted, double Seconds, double ServerCpu, double PostgresCpu, double SinkCpu, double OthersCpu, string Load, string Note);
 
@@ -35,7 +35,7 @@ internal static class Campaign
     public static async Task<int> RunAsync(Options options)
     {
         var total = Stopwatch.StartNew();
-        Console.WriteLine($"campaign: {options.Messages} messages, SMTP pool {options.Pool}, {options.Rounds} round(s); {Machine.Describe()}");
+        Console.WriteLine($"campaign: {options.Messages} messages, SMTP pool {options.Pool}, campaign batch_size {options.Batch}, {options.Rounds} round(s); {Machine.Describe()}");
         await using var sink = await SmtpSink.StartAsync();
         var templateFile = Path.GetTempFileName();
         await File.WriteAllTextAsync(templateFile, Content);
@@ -100,7 +100,7 @@ internal static class Campaign
         {
             name = "Spring sale", type = "email", subject_line = "News for {{ contact.first_name }}", sender_name = "Example Shop", content = Content,
             audience = new { conditions = new { all = new[] { new { field = "attributes.box", @operator = "equals", value = "bench" } } } },
-            settings = new { batch_size = 1000, rate_limit = 0 },
+            settings = new { batch_size = options.Batch, rate_limit = 0 },
         }));
         var id = created.GetProperty("id").GetGuid();
         Console.WriteLine($"hub: {hub.Address}, PostgreSQL; {options.Messages} contacts, channel and campaign set up in {seeding.Elapsed.TotalSeconds:0.0} s");
@@ -111,8 +111,13 @@ internal static class Campaign
         var (own0, pg0, sink0, machine0) = (Machine.OwnCpu(), Machine.CpuOf("postgres"), SmtpSink.Cpu(sink), Fanout.MachineCpu());
         var start = Stopwatch.GetTimestamp();
         var started = await Ok(await http.PostAsync(new Uri($"/api/v1/campaigns/{id}/start", UriKind.Relative), null));
+        // Progress every 5 s (the ledger's states and the sink's count): which stage is the bottleneck.
+        using var progress = new CancellationTokenSource();
+        var reporter = ReportProgressAsync(http, id, sink, before, start, progress.Token);
         var reached = await sink.WaitForAsync(before + options.Messages, TimeSpan.FromSeconds(60));
         var end = reached ?? Stopwatch.GetTimestamp();
+        await progress.CancelAsync();
+        await reporter;
         var seconds = (end - start) / (double)Stopwatch.Frequency;
         var (own1, pg1, sink1, machine1) = (Machine.OwnCpu(), Machine.CpuOf("postgres"), SmtpSink.Cpu(sink), Fanout.MachineCpu());
         var accepted = sink.Messages - before;
@@ -153,6 +158,23 @@ internal static class Campaign
         var seconds = (end - start) / (double)Stopwatch.Frequency;
         var note = $"nodemailer: sent {answer.GetProperty("sent").GetInt64()}, failed {answer.GetProperty("failed").GetInt64()}";
         return Cpu("nodemailer", sink.Messages - before, seconds, node1 - node0, pg1 - pg0, sink1 - sink0, machine1 - machine0, load, note);
+    }
+
+    private static async Task ReportProgressAsync(HttpClient http, Guid id, SmtpSink sink, long before, long start, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(5000, cancellationToken);
+                var states = (await http.GetFromJsonAsync<JsonElement>($"/api/v1/campaigns/{id}/stats", cancellationToken)).GetProperty("states");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  hub +{Stopwatch.GetElapsedTime(start).TotalSeconds:0}s: ledger pending {states.GetProperty("pending").GetInt32()}, queued {states.GetProperty("queued").GetInt32()}, sent {states.GetProperty("sent").GetInt32()}; sink {sink.Messages - before}"));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private static Run Cpu(string target, long accepted, double seconds, double server, double postgres, double sinkCpu, double machine, string load, string note) =>
@@ -203,7 +225,7 @@ internal static class Campaign
         var sb = new StringBuilder();
         var h = runs.Where(r => r.Target == "hub").ToList();
         var n = runs.Where(r => r.Target == "nodemailer").ToList();
-        sb.AppendLine(ci, $"Campaign send, {options.Messages:#,0} emails into postfix smtp-sink, {options.Pool} SMTP connections each, median of {options.Rounds} round(s) — {Machine.Describe()}; everything shares the cores");
+        sb.AppendLine(ci, $"Campaign send, {options.Messages:#,0} emails into postfix smtp-sink, {options.Pool} SMTP connections each (Hub: campaign batch_size {options.Batch}, no rate limit), median of {options.Rounds} round(s) — {Machine.Describe()}; everything shares the cores");
         sb.AppendLine();
         sb.AppendLine("| metric | Hub (campaign start → accepted by the sink) | nodemailer pooled | Hub/nodemailer |");
         sb.AppendLine("|---|---:|---:|---:|");

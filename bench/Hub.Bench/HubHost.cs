@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -68,7 +69,7 @@ internal sealed class HubHost(IReadOnlyDictionary<string, string?>? settings = n
 
         if (services is not null)
         {
-            builder.ConfigureServices(services);
+            builder.ConfigureTestServices(services); // after Program's own registrations, so it can replace them
         }
 
         // Experiment (not Hub's configuration): HUB_BENCH_KESTREL_INLINE=1 runs Kestrel's socket

@@ -24,9 +24,11 @@ internal static class BenchMain
                   tracking [--seconds 10] [--rounds 1] [--threads 2] [--connections 64] [--messages 10000] [--kinds open,click] [--quiet-wait 5]
                       Scenario 4: wrk against Hub's open pixel and click redirect (PostgreSQL, every hit persisted) vs nginx, same run.
                       Needs wrk, nginx and PostgreSQL (HUB_BENCH_POSTGRES; bench/run.sh tracking installs and starts them).
-                  campaign [--messages 20000] [--pool 4] [--rounds 1] [--quiet-wait 5] [--set Key=Value ...]
+                  campaign [--messages 20000] [--pool 4] [--batch 100] [--rounds 1] [--quiet-wait 5] [--set Key=Value ...]
                       Scenario 5: campaign start → N tracked emails accepted by postfix's smtp-sink, vs nodemailer's pooled transport.
-                      --pool is Hub's Email:SmtpPoolSize and nodemailer's maxConnections; --set passes any Hub setting (e.g. Delivery:Workers=4).
+                      --batch is the campaign's settings.batch_size (Hub's default 100). --pool is Hub's Email:SmtpPoolSize and nodemailer's maxConnections; --set passes any Hub setting (e.g. Delivery:Workers=4).
+                  latency [--rate 50] [--seconds 20] [--customers 200] [--store postgres|sqlite] [--quiet-wait 5]
+                      Scenario 7: Twilio-signed inbound SMS webhook → message.received on an agent's /hubs/agent; p50/p99, classifier on vs off.
                 """);
             return 0;
         }
@@ -69,8 +71,11 @@ internal static class BenchMain
                     Int(args, "--connections", 64), Int(args, "--messages", 10_000), Int(args, "--quiet-wait", 5),
                     (Str(args, "--kinds") ?? "open,click").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
             case "campaign":
-                return await Campaign.RunAsync(new Campaign.Options(Int(args, "--messages", 20_000), Int(args, "--pool", 4), Int(args, "--rounds", 1),
+                return await Campaign.RunAsync(new Campaign.Options(Int(args, "--messages", 20_000), Int(args, "--pool", 4), Int(args, "--batch", 100), Int(args, "--rounds", 1),
                     Int(args, "--quiet-wait", 5), Peers(args), Settings(args)));
+            case "latency":
+                return await Latency.RunAsync(new Latency.Options(Int(args, "--rate", 50), Int(args, "--seconds", 20), Int(args, "--customers", 200),
+                    Str(args, "--store") ?? "postgres", Int(args, "--quiet-wait", 5)));
             default:
                 Console.Error.WriteLine($"unknown scenario {args[0]} (try --help)");
                 return 2;
