@@ -5,7 +5,7 @@
 # each scenario's table. Nothing is committed or left running; loopback only.
 #
 #   bench/run.sh all                      # every scenario with its defaults, one after the other
-#   bench/run.sh fanout|classify|tracking|campaign|latency [scenario options]   # one scenario (see --help)
+#   bench/run.sh fanout|connections|tracking|campaign|latency|classify [scenario options]   # one scenario (see --help)
 #   bench/run.sh --help
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -43,6 +43,7 @@ needs() {
     tracking) apt_packages wrk nginx; start_postgres ;;
     campaign) apt_packages postfix; node_peers; start_postgres ;;
     latency) start_postgres ;;
+    connections) node_peers ;;
   esac
 }
 
@@ -68,13 +69,13 @@ case "$scenario" in
   -h|--help|help)
     build; dotnet "$here/Hub.Bench/bin/Release/net10.0/Hub.Bench.dll" --help ;;
   all)
-    for s in fanout tracking campaign latency classify; do needs "$s"; done
+    for s in fanout connections tracking campaign latency classify; do needs "$s"; done
     build
     status=0
-    for s in fanout tracking campaign latency classify; do run "$s" || status=$?; done
+    for s in fanout connections tracking campaign latency classify; do run "$s" || status=$?; done
     exit $status ;;
-  fanout|classify|tracking|campaign|latency)
+  fanout|connections|classify|tracking|campaign|latency)
     needs "$scenario"; build; run "$scenario" "$@" ;;
   *)
-    say "unknown scenario $scenario (all, fanout, classify, tracking, campaign, latency)"; exit 2 ;;
+    say "unknown scenario $scenario (all, fanout, connections, tracking, campaign, latency, classify)"; exit 2 ;;
 esac

@@ -29,6 +29,8 @@ internal static class BenchMain
                       --batch is the campaign's settings.batch_size (Hub's default 100). --pool is Hub's Email:SmtpPoolSize and nodemailer's maxConnections; --set passes any Hub setting (e.g. Delivery:Workers=4).
                   latency [--rate 50] [--seconds 20] [--customers 200] [--store postgres|sqlite] [--quiet-wait 5]
                       Scenario 7: Twilio-signed inbound SMS webhook → message.received on an agent's /hubs/agent; p50/p99, classifier on vs off.
+                  connections [--clients 10000] [--hold 10] [--concurrency 50] [--quiet-wait 5]
+                      Scenario 3: ramp to N idle authenticated connections (Hub /hubs/client vs socket.io with JWT auth); memory per connection, connects/s.
                 """);
             return 0;
         }
@@ -76,6 +78,9 @@ internal static class BenchMain
             case "latency":
                 return await Latency.RunAsync(new Latency.Options(Int(args, "--rate", 50), Int(args, "--seconds", 20), Int(args, "--customers", 200),
                     Str(args, "--store") ?? "postgres", Int(args, "--quiet-wait", 5)));
+            case "connections":
+                return await Connections.RunAsync(new Connections.Options(Int(args, "--clients", 10_000), Int(args, "--hold", 10), Int(args, "--concurrency", 50),
+                    Peers(args), Int(args, "--quiet-wait", 5)));
             default:
                 Console.Error.WriteLine($"unknown scenario {args[0]} (try --help)");
                 return 2;
