@@ -225,7 +225,7 @@ internal static class Campaign
         var sb = new StringBuilder();
         var h = runs.Where(r => r.Target == "hub").ToList();
         var n = runs.Where(r => r.Target == "nodemailer").ToList();
-        sb.AppendLine(ci, $"Campaign send, {options.Messages:#,0} emails into postfix smtp-sink, {options.Pool} SMTP connections each (Hub: campaign batch_size {options.Batch}, no rate limit), median of {options.Rounds} round(s) — {Machine.Describe()}; everything shares the cores");
+        sb.AppendLine(ci, $"Campaign send, {options.Messages:#,0} emails into postfix smtp-sink, {options.Pool} SMTP connections each (Hub: campaign batch_size {options.Batch}, no rate limit{(options.HubSettings.Count > 0 ? "; " + string.Join(", ", options.HubSettings.Select(kv => $"{kv.Key}={kv.Value}")) : "")}), median of {options.Rounds} round(s) — {Machine.Describe()}; everything shares the cores");
         sb.AppendLine();
         sb.AppendLine("| metric | Hub (campaign start → accepted by the sink) | nodemailer pooled | Hub/nodemailer |");
         sb.AppendLine("|---|---:|---:|---:|");
