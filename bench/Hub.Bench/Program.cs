@@ -21,7 +21,7 @@ internal static class BenchMain
                       Needs Node and `npm ci` in bench/peers (bench/run-fanout.sh does both).
                   classify [--seconds 4] [--rounds 5] [--concurrency 32] [--messages 4000]
                       Issue 6: sentiment + intent in-process latency, and POST /api/v1/classify vs a constant-answer peer endpoint.
-                  tracking [--seconds 10] [--rounds 1] [--threads 2] [--connections 64] [--messages 10000] [--kinds open,click] [--quiet-wait 5]
+                  tracking [--seconds 10] [--rounds 1] [--threads 2] [--connections 64] [--messages 10000] [--kinds open,click] [--quiet-wait 5] [--set Key=Value ...]
                       Scenario 4: wrk against Hub's open pixel and click redirect (PostgreSQL, every hit persisted) vs nginx, same run.
                       Needs wrk, nginx and PostgreSQL (HUB_BENCH_POSTGRES; bench/run.sh tracking installs and starts them).
                   campaign [--messages 20000] [--pool 4] [--batch 100] [--rounds 1] [--quiet-wait 5] [--set Key=Value ...]
@@ -71,7 +71,7 @@ internal static class BenchMain
             case "tracking":
                 return await Tracking.RunAsync(new Tracking.Options(Int(args, "--seconds", 10), Int(args, "--rounds", 1), Int(args, "--threads", 2),
                     Int(args, "--connections", 64), Int(args, "--messages", 10_000), Int(args, "--quiet-wait", 5),
-                    (Str(args, "--kinds") ?? "open,click").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+                    (Str(args, "--kinds") ?? "open,click").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), Settings(args)));
             case "campaign":
                 return await Campaign.RunAsync(new Campaign.Options(Int(args, "--messages", 20_000), Int(args, "--pool", 4), Int(args, "--batch", 100), Int(args, "--rounds", 1),
                     Int(args, "--quiet-wait", 5), Peers(args), Settings(args)));
