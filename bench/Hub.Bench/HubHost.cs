@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,11 @@ namespace Hub.Bench;
 /// Hub itself, started in this process on a loopback port with Kestrel (real sockets), embedded SQLite in
 /// a temporary directory and a known first admin; logging at Warning so the console costs nothing.
 /// </summary>
-internal sealed class HubHost : WebApplicationFactory<Program>
+/// <remarks>
+/// <paramref name="settings"/> override Hub's configuration (e.g. <c>ConnectionStrings:Postgres</c> to run on PostgreSQL,
+/// <c>Tracking:RateLimitPerMinute</c>); <paramref name="services"/> adds or replaces services after Hub's own.
+/// </remarks>
+internal sealed class HubHost(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "bench@hub.test";
     public const string AdminPassword = "Bench-Passw0rd-0123";
@@ -57,6 +62,15 @@ internal sealed class HubHost : WebApplicationFactory<Program>
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning");
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services); // after Program's own registrations, so it can replace them
+        }
 
         // Experiment (not Hub's configuration): HUB_BENCH_KESTREL_INLINE=1 runs Kestrel's socket
         // continuations inline instead of through its I/O queues, to see what the extra hop costs.

@@ -21,6 +21,16 @@ internal static class BenchMain
                       Needs Node and `npm ci` in bench/peers (bench/run-fanout.sh does both).
                   classify [--seconds 4] [--rounds 5] [--concurrency 32] [--messages 4000]
                       Issue 6: sentiment + intent in-process latency, and POST /api/v1/classify vs a constant-answer peer endpoint.
+                  tracking [--seconds 10] [--rounds 1] [--threads 2] [--connections 64] [--messages 10000] [--kinds open,click] [--quiet-wait 5] [--set Key=Value ...]
+                      Scenario 4: wrk against Hub's open pixel and click redirect (PostgreSQL, every hit persisted) vs nginx, same run.
+                      Needs wrk, nginx and PostgreSQL (HUB_BENCH_POSTGRES; bench/run.sh tracking installs and starts them).
+                  campaign [--messages 20000] [--pool 4] [--batch 100] [--rounds 1] [--quiet-wait 5] [--set Key=Value ...]
+                      Scenario 5: campaign start → N tracked emails accepted by postfix's smtp-sink, vs nodemailer's pooled transport.
+                      --batch is the campaign's settings.batch_size (Hub's default 100). --pool is Hub's Email:SmtpPoolSize and nodemailer's maxConnections; --set passes any Hub setting (e.g. Delivery:Workers=4).
+                  latency [--rate 50] [--seconds 20] [--customers 200] [--store postgres|sqlite] [--quiet-wait 5]
+                      Scenario 7: Twilio-signed inbound SMS webhook → message.received on an agent's /hubs/agent; p50/p99, classifier on vs off.
+                  connections [--clients 10000] [--hold 10] [--concurrency 50] [--quiet-wait 5]
+                      Scenario 3: ramp to N idle authenticated connections (Hub /hubs/client vs socket.io with JWT auth); memory per connection, connects/s.
                 """);
             return 0;
         }
@@ -58,6 +68,19 @@ internal static class BenchMain
                     Int(args, "--window", 100)));
             case "classify":
                 return await Classify.RunAsync(new Classify.Options(Int(args, "--seconds", 4), Int(args, "--rounds", 5), Int(args, "--concurrency", 32), Int(args, "--messages", 4000)));
+            case "tracking":
+                return await Tracking.RunAsync(new Tracking.Options(Int(args, "--seconds", 10), Int(args, "--rounds", 1), Int(args, "--threads", 2),
+                    Int(args, "--connections", 64), Int(args, "--messages", 10_000), Int(args, "--quiet-wait", 5),
+                    (Str(args, "--kinds") ?? "open,click").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), Settings(args)));
+            case "campaign":
+                return await Campaign.RunAsync(new Campaign.Options(Int(args, "--messages", 20_000), Int(args, "--pool", 4), Int(args, "--batch", 100), Int(args, "--rounds", 1),
+                    Int(args, "--quiet-wait", 5), Peers(args), Settings(args)));
+            case "latency":
+                return await Latency.RunAsync(new Latency.Options(Int(args, "--rate", 50), Int(args, "--seconds", 20), Int(args, "--customers", 200),
+                    Str(args, "--store") ?? "postgres", Int(args, "--quiet-wait", 5)));
+            case "connections":
+                return await Connections.RunAsync(new Connections.Options(Int(args, "--clients", 10_000), Int(args, "--hold", 10), Int(args, "--concurrency", 50),
+                    Peers(args), Int(args, "--quiet-wait", 5)));
             default:
                 Console.Error.WriteLine($"unknown scenario {args[0]} (try --help)");
                 return 2;
@@ -68,6 +91,30 @@ internal static class BenchMain
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    /// <summary>Every <c>--set Key=Value</c>: Hub settings for an experiment.</summary>
+    private static Dictionary<string, string?> Settings(string[] args)
+    {
+        var settings = new Dictionary<string, string?>();
+        for (var i = 0; i + 1 < args.Length; i++)
+        {
+            if (args[i] == "--set" && args[i + 1].IndexOf('=', StringComparison.Ordinal) is > 0 and var eq)
+            {
+                settings[args[i + 1][..eq]] = args[i + 1][(eq + 1)..];
+            }
+        }
+
+        return settings;
+    }
+
+    /// <summary>bench/peers with its node_modules installed (npm ci), or an exception saying how to get it.</summary>
+    private static string Peers(string[] args)
+    {
+        var peers = Path.GetFullPath(Str(args, "--peers") ?? FindPeers());
+        return Directory.Exists(Path.Combine(peers, "node_modules"))
+            ? peers
+            : throw new InvalidOperationException($"{peers}/node_modules is missing: run `npm ci` there (or bench/run.sh).");
     }
 
     private static int Int(string[] args, string name, int fallback) =>

@@ -1,7 +1,8 @@
 'use strict';
 // The client side of the fan-out scenario, in one Node process apart from the server:
 //   node clients.js --kind ws|socketio|signalr|signalr-msgpack --url URL --clients 1000 [--tokens FILE]
-// Connects every client (tokens: one per line, for Hub's /hubs/client), then takes commands on stdin:
+// Connects every client (tokens: one per line, for Hub's /hubs/client, or the socket.io peer's handshake
+// auth when it checks JWTs), then takes commands on stdin:
 //   {"cmd":"reset"}   zero the counters      {"cmd":"report"}  counts and latency percentiles
 //   {"cmd":"quit"}
 // Every client parses each message in full and reads the send timestamp (data.data.t, microseconds on
@@ -64,7 +65,7 @@ async function connectOne(i) {
     clients.push({ i, close: () => ws.terminate() });
   } else if (kind === 'socketio') {
     const { io } = require('socket.io-client');
-    const s = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+    const s = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: tokens.length ? { token: tokens[i % tokens.length] } : undefined });
     s.on('notification.push', (m) => record(i, stamp(m), seqOf(m)));
     s.on('disconnect', () => closed++);
     await new Promise((resolve, reject) => { s.once('connect', resolve); s.once('connect_error', reject); });

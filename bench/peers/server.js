@@ -6,7 +6,11 @@
 //   {"cmd":"run","seconds":10,"rate":0,"window":100}  -> broadcasts (rate 0 = as fast as it can, at most
 //                                                        `window` broadcasts ahead of the slowest client)
 //   {"cmd":"ack","seq":n}                             <- the slowest client has seen broadcast n (no answer)
+//   {"cmd":"memory"}                                  -> {"rss", "heapUsed"} (bytes)
 //   {"cmd":"quit"}
+// --jwt-secret S (socket.io): every connection must present an HS256 JWT signed with S, unexpired, with a
+// subject (handshake auth.token), as Hub's end-user tokens are checked; refused otherwise.
+const crypto = require('crypto');
 const http = require('http');
 const { nowUs, pushEvent, arg, control, sleep, immediate } = require('./common');
 
@@ -38,6 +42,16 @@ if (kind === 'ws') {
 } else if (kind === 'socketio') {
   const { Server } = require('socket.io');
   const io = new Server(httpServer, { transports: ['websocket'], serveClient: false, perMessageDeflate: false });
+  const secret = arg('jwt-secret');
+  if (secret) {
+    io.use((socket, next) => {
+      const user = verifyJwt(socket.handshake.auth && socket.handshake.auth.token, secret);
+      if (!user) return next(new Error('unauthorized'));
+      socket.data.user = user;
+      socket.join(`user:${user}`); // as Hub puts each end user's connections in their own group
+      next();
+    });
+  }
   // io.emit: socket.io encodes the packet (and its WebSocket frame) once for every client.
   broadcast = (payload) => io.emit('notification.push', payload);
   connections = () => io.of('/').sockets.size;
@@ -55,6 +69,21 @@ if (kind === 'ws') {
 } else {
   console.error(`unknown --kind ${kind}`);
   process.exit(2);
+}
+
+// HS256 JWT check: signature, expiry; returns the subject or null.
+function verifyJwt(token, secret) {
+  if (typeof token !== 'string') return null;
+  const parts = token.split('.');
+  if (parts.length !== 3) return null;
+  const expected = crypto.createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest();
+  const given = Buffer.from(parts[2], 'base64url');
+  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return null;
+  try {
+    const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    if (!claims.sub || (claims.exp && claims.exp * 1000 < Date.now())) return null;
+    return claims.sub;
+  } catch { return null; }
 }
 
 async function run({ seconds, rate, window }) {
@@ -93,6 +122,7 @@ httpServer.listen(port, '127.0.0.1', () => {
 
 control({
   count: async () => ({ connections: connections() }),
+  memory: async () => { const m = process.memoryUsage(); return { rss: m.rss, heapUsed: m.heapUsed }; },
   ack: (cmd) => { if (cmd.seq > acked) acked = cmd.seq; },
   run,
   quit: async () => { setTimeout(() => process.exit(0), 10); return {}; },
