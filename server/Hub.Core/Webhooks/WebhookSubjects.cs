@@ -34,6 +34,12 @@ public static partial class WebhookSubjects
     /// <summary>A campaign status change: <c>campaign.campaign.{started|scheduled|paused|resumed|completed|cancelled|failed}</c>.</summary>
     public const string CampaignPrefix = "campaign.campaign.";
 
+    /// <summary>An analytics alert rule started breaching; data is the AnalyticsAlertMessage.</summary>
+    public const string AlertRaised = "analytics.alert.raised";
+
+    /// <summary>An analytics alert rule is back under its threshold; data is the AnalyticsAlertMessage.</summary>
+    public const string AlertCleared = "analytics.alert.cleared";
+
     /// <summary>Sent by <c>POST /api/v1/webhooks/{id}/test</c>.</summary>
     public const string TestPing = "webhook.test.ping";
 
@@ -42,7 +48,7 @@ public static partial class WebhookSubjects
     [
         MessageReceived, MessageSent, MessageDelivered, MessageFailed, MessageBounced, ConversationResolved, DecisionCreated,
         CampaignPrefix + "started", CampaignPrefix + "scheduled", CampaignPrefix + "paused", CampaignPrefix + "resumed",
-        CampaignPrefix + "completed", CampaignPrefix + "cancelled", CampaignPrefix + "failed", TestPing,
+        CampaignPrefix + "completed", CampaignPrefix + "cancelled", CampaignPrefix + "failed", AlertRaised, AlertCleared, TestPing,
     ];
 
     [GeneratedRegex("^(\\*|[a-z][a-z0-9_]*)(\\.(\\*|[a-z][a-z0-9_]*)){0,2}$")]

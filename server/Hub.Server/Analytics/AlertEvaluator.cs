@@ -1,8 +1,10 @@
 using System.Globalization;
 using Hub.Core.Analytics;
+using Hub.Core.Webhooks;
 using Hub.Data;
 using Hub.Server.Auth;
 using Hub.Server.Realtime;
+using Hub.Server.Webhooks.Outbound;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Analytics;
@@ -100,13 +102,22 @@ public sealed partial class AlertEvaluator(IServiceScopeFactory scopes, Analytic
 
         // The rule row's concurrency (a second node evaluating at once) is settled by the save: the loser's update of
         // OpenAlertId conflicts on SQLite's lock or commits an identical state change later and is harmless.
-        await db.SaveChangesAsync(cancellationToken);
         if (alertEvent is null)
         {
+            await db.SaveChangesAsync(cancellationToken);
             return null;
         }
 
+        // The alert and its webhook deliveries (analytics.alert.raised / cleared) commit together.
         var message = AnalyticsAlertMessage.From(alertEvent);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            var subject = alertEvent.State == AlertState.Raised ? WebhookSubjects.AlertRaised : WebhookSubjects.AlertCleared;
+            await scope.ServiceProvider.GetRequiredService<WebhookPublisher>().PublishAsync(workspaceId, subject, message, null, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         await scope.ServiceProvider.GetRequiredService<RealtimeDispatcher>().AnalyticsAlertAsync(workspaceId, message);
         return message;
     }

@@ -1,3 +1,4 @@
+using Hub.Core.Analytics;
 using Hub.Core.Campaigns;
 using Hub.Data;
 using Hub.Server.Webhooks.Outbound;
@@ -15,6 +16,7 @@ public sealed class CampaignLifecycle(HubDbContext db, CampaignLive live, Webhoo
     public async Task<bool> BeginRunAsync(Guid campaignId, CampaignStatus from, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var moved = await db.Campaigns.IgnoreQueryFilters().Where(c => c.Id == campaignId && c.Status == from)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.Status, CampaignStatus.Running)
@@ -28,7 +30,19 @@ public sealed class CampaignLifecycle(HubDbContext db, CampaignLive live, Webhoo
                 .SetProperty(c => c.UpdatedAt, now), cancellationToken);
         if (moved == 1)
         {
+            var workspaceId = await db.Campaigns.IgnoreQueryFilters().Where(c => c.Id == campaignId).Select(c => c.WorkspaceId).FirstAsync(cancellationToken);
+            CampaignAnalytics.Record(db, workspaceId, campaignId, AnalyticsEventTypes.CampaignExecuted, now);
+            await db.SaveChangesAsync(cancellationToken);
             await webhooks.PublishCampaignAsync(campaignId, "started", cancellationToken);
+        }
+
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (moved == 1)
+        {
             await TellAsync(campaignId, cancellationToken);
         }
 

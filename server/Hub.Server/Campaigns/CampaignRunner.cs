@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Hub.Core.Analytics;
 using Hub.Core.Campaigns;
 using Hub.Core.Channels;
 using Hub.Data;
@@ -317,14 +318,27 @@ public sealed partial class CampaignRunner(
         var now = clock.GetUtcNow();
         var next = ScheduleMath.NextRun(campaign.Schedule, campaign.StartedAt ?? now);
         var status = next is null ? CampaignStatus.Completed : CampaignStatus.Scheduled;
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var finished = await db.Campaigns.Where(c => c.Id == campaign.Id && c.Status == CampaignStatus.Running && c.CurrentRun == run)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, status).SetProperty(c => c.NextRunAt, next)
                 .SetProperty(c => c.CompletedAt, next is null ? now : null).SetProperty(c => c.UpdatedAt, now), cancellationToken);
         if (finished == 1)
         {
+            // Each run that ends is a completed execution; a recurring campaign's next run records campaign_executed again.
+            CampaignAnalytics.Record(db, campaign.WorkspaceId, campaign.Id, AnalyticsEventTypes.CampaignCompleted, now);
+            await db.SaveChangesAsync(cancellationToken);
+            await webhooks.PublishCampaignAsync(campaign.Id, next is null ? "completed" : "scheduled", cancellationToken);
+        }
+
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (finished == 1)
+        {
             live.Changed(campaign.WorkspaceId, campaign.Id);
             LogFinished(logger, campaign.Id, run, status);
-            await webhooks.PublishCampaignAsync(campaign.Id, next is null ? "completed" : "scheduled", cancellationToken);
         }
 
         return finished == 1;
@@ -333,11 +347,19 @@ public sealed partial class CampaignRunner(
     private async Task FailAsync(Campaign campaign, string error, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         if (await db.Campaigns.Where(c => c.Id == campaign.Id && c.Status == CampaignStatus.Running)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CampaignStatus.Failed).SetProperty(c => c.LastError, error)
                 .SetProperty(c => c.CompletedAt, now).SetProperty(c => c.UpdatedAt, now), cancellationToken) == 1)
         {
+            CampaignAnalytics.Record(db, campaign.WorkspaceId, campaign.Id, AnalyticsEventTypes.CampaignFailed, now, error);
+            await db.SaveChangesAsync(cancellationToken);
             await webhooks.PublishCampaignAsync(campaign.Id, "failed", cancellationToken);
+        }
+
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
         }
 
         live.Changed(campaign.WorkspaceId, campaign.Id);

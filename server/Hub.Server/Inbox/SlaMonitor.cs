@@ -1,7 +1,9 @@
+using Hub.Core.Analytics;
 using Hub.Core.Inbox;
 using Hub.Core.Realtime;
-using Hub.Data;
 using Hub.Data.Realtime;
+using Hub.Data;
+using Hub.Server.Analytics;
 using Hub.Server.Realtime;
 using Microsoft.EntityFrameworkCore;
 
@@ -34,7 +36,7 @@ public sealed class SlaMonitor(HubDbContext db, EventStreamStore streams, Realti
 
             if (now >= due)
             {
-                if (await ClaimAsync(c.Id, breach: true, now, cancellationToken))
+                if (await BreachAsync(c, now, cancellationToken))
                 {
                     await RaiseAsync(c, RealtimeEventNames.SlaBreach, target, due, cancellationToken);
                     raised++;
@@ -53,6 +55,34 @@ public sealed class SlaMonitor(HubDbContext db, EventStreamStore streams, Realti
         }
 
         return raised;
+    }
+
+    /// <summary>Claims the breach and records <c>sla_breached</c> in the same transaction (the claim is a bulk update the analytics interceptor can't see).</summary>
+    private async Task<bool> BreachAsync(Conversation c, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        if (!await ClaimAsync(c.Id, breach: true, now, cancellationToken))
+        {
+            return false;
+        }
+
+        AnalyticsRecorder.Record(db, new AnalyticsRecord(c.WorkspaceId, AnalyticsEventTypes.InboxFamily, AnalyticsEventTypes.SlaBreached, "hub.inbox", now)
+        {
+            UserId = c.ContactId.ToString(),
+            Data = new()
+            {
+                ["conversation_id"] = AnalyticsRecorder.Json(c.Id),
+                ["agent_id"] = AnalyticsRecorder.Json(c.AssigneeId),
+                ["team"] = AnalyticsRecorder.Json(c.Team),
+            },
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return true;
     }
 
     private async Task<bool> ClaimAsync(Guid conversationId, bool breach, DateTimeOffset now, CancellationToken cancellationToken)

@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Hub.Data;
 using Hub.Server.Analytics;
 using Hub.Server.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Hub.Server.Tests.Analytics.AnalyticsApp;
 
@@ -42,6 +44,35 @@ public sealed class AlertTests(AnalyticsApp app) : IClassFixture<AnalyticsApp>
         var listed = (await client.GetJsonAsync("/api/v1/analytics/alerts/events")).EnumerateArray().ToList();
         Assert.Equal(["cleared", "raised"], listed.Select(e => e.GetProperty("status").GetString()));
         Assert.All(listed, e => Assert.Equal(raised.AlertId, e.GetProperty("alert_id").GetGuid()));
+    }
+
+    [Fact]
+    public async Task A_subscription_to_analytics_alerts_gets_a_delivery_when_an_alert_is_raised_and_when_it_clears()
+    {
+        var (client, workspaceId) = await app.WorkspaceAsync();
+        var hook = await client.PostJsonAsync("/api/v1/webhooks", new { url = "https://example.com/alerts", subjects = new[] { "analytics.alert.*" } });
+        var hookId = hook.GetProperty("id").GetGuid();
+        var rule = await client.PostJsonAsync("/api/v1/analytics/alerts", new
+        {
+            name = "Bounces", metric = "event_count", comparison = "gt", threshold = 1, window = "15m", filter = new { event_type = "message_bounced" },
+        });
+        var ruleId = rule.GetProperty("id").GetGuid();
+        var at = app.Clock.GetUtcNow().AddMinutes(-2).ToString("O", CultureInfo.InvariantCulture);
+        await app.RecordAsync(workspaceId, Event("message_bounced", at, "u1"), Event("message_bounced", at, "u2"));
+        var evaluator = app.Services.GetRequiredService<AlertEvaluator>();
+
+        var raised = Assert.Single(await evaluator.RunOnceAsync(CancellationToken.None), m => m.RuleId == ruleId);
+        await evaluator.RunOnceAsync(CancellationToken.None); // still breached: no second delivery
+        app.Clock.Advance(TimeSpan.FromMinutes(20));
+        await evaluator.RunOnceAsync(CancellationToken.None);
+
+        await using var scope = app.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var deliveries = await db.WebhookDeliveries.IgnoreQueryFilters().AsNoTracking().Where(d => d.SubscriptionId == hookId).OrderBy(d => d.CreatedAt).ToListAsync();
+        Assert.Equal(["analytics.alert.raised", "analytics.alert.cleared"], deliveries.Select(d => d.Subject));
+        var data = JsonDocument.Parse(deliveries[0].Payload).RootElement.GetProperty("data");
+        Assert.Equal((raised.AlertId, ruleId, "raised", 2d), (data.GetProperty("alert_id").GetGuid(), data.GetProperty("rule_id").GetGuid(), data.GetProperty("status").GetString(), data.GetProperty("current_value").GetDouble()));
+        Assert.Equal("cleared", JsonDocument.Parse(deliveries[1].Payload).RootElement.GetProperty("data").GetProperty("status").GetString());
     }
 
     [Fact]

@@ -15,6 +15,7 @@ public sealed class AnalyticsApp : HubApp
     public AnalyticsApp()
     {
         Settings["Analytics:BackgroundJobs"] = "false";
+        Settings["Webhooks:Enabled"] = "false"; // deliveries stay rows; tests read them
         ExtraServices = s => s.AddSingleton<TimeProvider>(Clock);
     }
 

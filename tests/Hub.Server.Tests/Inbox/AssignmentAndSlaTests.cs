@@ -109,6 +109,10 @@ public sealed class AssignmentAndSlaTests : IAsyncLifetime
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         var breached = await db.Conversations.IgnoreQueryFilters().SingleAsync(c => c.Id == waiting.ConversationId);
         Assert.NotNull(breached.SlaBreachedAt);
+
+        // Each breach is an sla_breached analytics event (the claim is a bulk update, recorded explicitly).
+        var counts = await Hub.Server.Tests.Analytics.AnalyticsReportProbe.EventCountsAsync(_app, admin, _clock.GetUtcNow());
+        Assert.Equal(2, counts.GetValueOrDefault("sla_breached"));
     }
 
     private async Task<List<(Guid, string, string)>> CheckAsync()
