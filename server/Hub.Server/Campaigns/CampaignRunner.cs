@@ -291,6 +291,21 @@ public sealed partial class CampaignRunner(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+
+        // A pause or stop that arrived while this batch was being written wins: the batch is undone and its rows wait.
+        // The status is read under a share lock (PostgreSQL) or the write lock this transaction already holds (SQLite),
+        // so a pause either lands before this read and is seen, or waits for this commit: once the pause is answered,
+        // no batch commits after it.
+        var stillRunning = db.Database.IsNpgsql()
+            ? await db.Database.SqlQuery<string>($"""SELECT "Status" AS "Value" FROM campaigns WHERE "Id" = {id} FOR SHARE""").FirstOrDefaultAsync(cancellationToken) == nameof(CampaignStatus.Running)
+            : await db.Campaigns.AsNoTracking().Where(c => c.Id == id).Select(c => c.Status).FirstOrDefaultAsync(cancellationToken) == CampaignStatus.Running;
+        if (!stillRunning)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            return new BatchResult(0, 0, 0);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
         messenger.Wake();
