@@ -44,6 +44,10 @@ public sealed class Contact : IWorkspaceOwned
 
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>The contact's time zone; UTC when they have none or an unknown one (quiet hours, calendar days).</summary>
+    public TimeZoneInfo TimeZoneOrUtc() =>
+        TimeZone is { Length: > 0 } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
+
     public string DisplayName =>
         string.Join(' ', new[] { FirstName, LastName }.Where(s => !string.IsNullOrWhiteSpace(s))) is { Length: > 0 } name
             ? name

@@ -77,7 +77,7 @@ public sealed class RecipientChecks(HubDbContext db, IOptions<NotificationOption
                 return RecipientVerdict.Skip(bounced ? SkipReasons.Bounced : SkipReasons.Suppressed, $"{address} is suppressed on {channelName}: {why}");
             }
 
-            var zone = contact.TimeZone is { } tz && TimeZoneInfo.TryFindSystemTimeZoneById(tz, out var found) ? found : TimeZoneInfo.Utc;
+            var zone = contact.TimeZoneOrUtc();
             var verdict = PreferencePolicy.Check(preferences.GetValueOrDefault(contact.Id), channelName, campaign.Category, critical, zone, now);
             switch (verdict.Kind)
             {

@@ -24,10 +24,6 @@ public sealed class PreferenceChecker(HubDbContext db, IOptions<NotificationOpti
             _loaded[contact.Id] = preferences;
         }
 
-        return PreferencePolicy.Check(preferences, channel, category, options.Value.IsCritical(category), ZoneOf(contact), clock.GetUtcNow());
+        return PreferencePolicy.Check(preferences, channel, category, options.Value.IsCritical(category), contact.TimeZoneOrUtc(), clock.GetUtcNow());
     }
-
-    /// <summary>The contact's time zone; UTC when they have none or an unknown one.</summary>
-    public static TimeZoneInfo ZoneOf(Contact contact) =>
-        contact?.TimeZone is { Length: > 0 } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
 }

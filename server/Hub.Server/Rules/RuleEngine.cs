@@ -33,7 +33,7 @@ public sealed class RuleEngine(
         }
 
         var contact = await ContactAsync(trackedEvent, cancellationToken);
-        var zone = ZoneOf(contact);
+        var zone = contact?.TimeZoneOrUtc() ?? TimeZoneInfo.Utc;
         var rules = await db.Rules.AsNoTracking().Where(r => r.EventType == trackedEvent.EventType && r.IsActive)
             .OrderBy(r => r.Order).ThenBy(r => r.Name).ToListAsync(cancellationToken);
 
@@ -248,9 +248,6 @@ public sealed class RuleEngine(
         SuppressionMode.MaxPerWindow => $"max {rule.Suppression.Max} per {rule.Suppression.Window}",
         _ => "none",
     };
-
-    internal static TimeZoneInfo ZoneOf(Contact? contact) =>
-        contact?.TimeZone is { } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
 
     private static string Clip(string text) => text.Length > 1000 ? text[..997] + "..." : text;
 }
