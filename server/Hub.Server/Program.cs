@@ -24,6 +24,7 @@ using Hub.Server.Api.Widget;
 using Hub.Server.Api.Workspaces;
 using Hub.Server.Auth;
 using Hub.Server.Campaigns;
+using Hub.Server.Dashboard;
 using Hub.Server.Delivery;
 using Hub.Server.Health;
 using Hub.Server.Inbox;
@@ -54,6 +55,7 @@ builder.AddTwilio();
 builder.AddTracking();
 builder.AddAnalytics();
 builder.AddOutboundWebhooks();
+builder.AddDashboard();
 
 var app = builder.Build();
 
@@ -92,6 +94,7 @@ app.MapTwilioWebhooks();
 app.MapTrackingApi();
 app.MapAnalyticsApi();
 app.MapWebhooksApi();
+app.MapDashboard();
 
 await app.Services.InitializeHubDatabaseAsync(app.Lifetime.ApplicationStopping);
 await app.RunAsync();

@@ -1,0 +1,21 @@
+using Hub.Web.Services;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace Hub.Web;
+
+/// <summary>Registers the dashboard's components and services; the host adds an <see cref="IApiTokenSource"/>.</summary>
+public static class DashboardServiceCollectionExtensions
+{
+    public static IServiceCollection AddHubDashboard(this IServiceCollection services)
+    {
+        services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section);
+        services.AddMudServices();
+        services.AddCascadingAuthenticationState();
+        services.AddHttpClient<HubApi>();
+        services.AddScoped<AgentConnection>();
+        services.AddScoped<ThemeState>();
+        return services;
+    }
+}

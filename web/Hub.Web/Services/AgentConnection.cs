@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Hub.Web.Services;
+
+/// <summary>
+/// The circuit's connection to <c>/hubs/agent</c> as the signed-in member (one per circuit, opened on first use,
+/// reconnecting by itself). Pages subscribe to the product's event names and invoke hub methods through it;
+/// after a reconnect they are told (<see cref="Reconnected"/>) so they can resume their streams.
+/// </summary>
+public class AgentConnection(HubApi api, IApiTokenSource tokens, ILogger<AgentConnection> logger) : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private HubConnection? _connection;
+
+    /// <summary>Raised after the connection came back (pages resume from their last sequence number).</summary>
+    public event Func<Task>? Reconnected;
+
+    /// <summary>Raised when the connection state changes (for a "reconnecting" indicator).</summary>
+    public event Action<HubConnectionState>? StateChanged;
+
+    public HubConnectionState State => _connection?.State ?? HubConnectionState.Disconnected;
+
+    /// <summary>Subscribes to an event; dispose the result to unsubscribe.</summary>
+    public virtual async Task<IDisposable> OnAsync<T>(string eventName, Func<T, Task> handler, CancellationToken cancellationToken = default)
+    {
+        var connection = await EnsureStartedAsync(cancellationToken);
+        return connection.On(eventName, handler);
+    }
+
+    /// <summary>Invokes a hub method and waits for its result.</summary>
+    public virtual async Task<TResult> InvokeAsync<TResult>(string method, object? argument, CancellationToken cancellationToken = default)
+    {
+        var connection = await EnsureStartedAsync(cancellationToken);
+        return argument is null
+            ? await connection.InvokeAsync<TResult>(method, cancellationToken)
+            : await connection.InvokeAsync<TResult>(method, argument, cancellationToken);
+    }
+
+    /// <summary>Invokes a hub method without a result.</summary>
+    public virtual async Task SendAsync(string method, object? argument, CancellationToken cancellationToken = default)
+    {
+        var connection = await EnsureStartedAsync(cancellationToken);
+        if (argument is null)
+        {
+            await connection.InvokeAsync(method, cancellationToken);
+        }
+        else
+        {
+            await connection.InvokeAsync(method, argument, cancellationToken);
+        }
+    }
+
+    private async Task<HubConnection> EnsureStartedAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is { State: HubConnectionState.Connected or HubConnectionState.Reconnecting })
+        {
+            return _connection;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_connection is null)
+            {
+                _connection = new HubConnectionBuilder()
+                    .WithUrl(new Uri(api.BaseAddress, "hubs/agent"), o => o.AccessTokenProvider = async () => await tokens.GetTokenAsync(CancellationToken.None))
+                    .WithAutomaticReconnect([TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)])
+                    .AddJsonProtocol(o =>
+                    {
+                        o.PayloadSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+                        o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+                    })
+                    .Build();
+                _connection.Reconnecting += _ => Changed(HubConnectionState.Reconnecting);
+                _connection.Reconnected += async _ =>
+                {
+                    StateChanged?.Invoke(HubConnectionState.Connected);
+                    if (Reconnected is { } handlers)
+                    {
+                        foreach (var handler in handlers.GetInvocationList().Cast<Func<Task>>())
+                        {
+                            await handler();
+                        }
+                    }
+                };
+                _connection.Closed += error =>
+                {
+                    if (error is not null)
+                    {
+                        logger.LogWarning(error, "Dashboard hub connection closed");
+                    }
+
+                    return Changed(HubConnectionState.Disconnected);
+                };
+            }
+
+            if (_connection.State == HubConnectionState.Disconnected)
+            {
+                await _connection.StartAsync(cancellationToken);
+                StateChanged?.Invoke(HubConnectionState.Connected);
+            }
+
+            return _connection;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private Task Changed(HubConnectionState state)
+    {
+        StateChanged?.Invoke(state);
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+
+        _gate.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

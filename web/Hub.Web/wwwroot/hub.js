@@ -1,0 +1,2 @@
+// Dashboard helpers called from components through JS interop (keyboard shortcuts register here).
+window.hub = window.hub || {};
