@@ -9,8 +9,11 @@ namespace Hub.Server.Delivery;
 /// </summary>
 public interface IDeliveryRateLimiter
 {
-    /// <summary>Waits until one more message may go out under <paramref name="key"/> at <paramref name="perSecond"/>.</summary>
-    Task WaitAsync(string key, int perSecond, CancellationToken cancellationToken);
+    /// <summary>
+    /// Waits until one more message may go out under <paramref name="key"/> at <paramref name="perSecond"/>;
+    /// returns the one-second window (Unix seconds) the permit was counted in.
+    /// </summary>
+    Task<long> WaitAsync(string key, int perSecond, CancellationToken cancellationToken);
 }
 
 /// <summary>Windows counted in this process: enough for a single node.</summary>
@@ -18,7 +21,7 @@ public sealed class InMemoryDeliveryRateLimiter(TimeProvider clock) : IDeliveryR
 {
     private readonly ConcurrentDictionary<string, (long Window, int Count)> _windows = new();
 
-    public async Task WaitAsync(string key, int perSecond, CancellationToken cancellationToken)
+    public async Task<long> WaitAsync(string key, int perSecond, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -27,7 +30,7 @@ public sealed class InMemoryDeliveryRateLimiter(TimeProvider clock) : IDeliveryR
             var entry = _windows.AddOrUpdate(key, _ => (window, 1), (_, old) => old.Window == window ? (window, old.Count + 1) : (window, 1));
             if (entry.Count <= perSecond)
             {
-                return;
+                return window;
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(1000 - (now % 1000) + 1), clock, cancellationToken);
@@ -38,13 +41,14 @@ public sealed class InMemoryDeliveryRateLimiter(TimeProvider clock) : IDeliveryR
 /// <summary>Windows counted in Redis, so the limit holds for all nodes together.</summary>
 public sealed class RedisDeliveryRateLimiter(IConnectionMultiplexer redis, TimeProvider clock) : IDeliveryRateLimiter
 {
-    public async Task WaitAsync(string key, int perSecond, CancellationToken cancellationToken)
+    public async Task<long> WaitAsync(string key, int perSecond, CancellationToken cancellationToken)
     {
         var db = redis.GetDatabase();
         while (true)
         {
             var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-            var windowKey = $"hub:rate:{key}:{now / 1000}";
+            var window = now / 1000;
+            var windowKey = $"hub:rate:{key}:{window}";
             var count = await db.StringIncrementAsync(windowKey);
             if (count == 1)
             {
@@ -53,7 +57,7 @@ public sealed class RedisDeliveryRateLimiter(IConnectionMultiplexer redis, TimeP
 
             if (count <= perSecond)
             {
-                return;
+                return window;
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(1000 - (now % 1000) + 1), clock, cancellationToken);

@@ -19,11 +19,19 @@ namespace Hub.Server.Tests.Delivery;
 public sealed class OutboxTests : IAsyncLifetime
 {
     private readonly ScriptedSender _sender = new();
+    private readonly RecordingRateLimiter _limiter = new();
     private readonly HubApp _app;
 
     public OutboxTests()
     {
-        _app = new HubApp { ExtraServices = s => s.AddSingleton<IChannelSender>(_sender) };
+        _app = new HubApp
+        {
+            ExtraServices = s =>
+            {
+                s.AddSingleton<IChannelSender>(_sender);
+                _limiter.Wrap(s);
+            },
+        };
         _app.Settings["Delivery:Enabled"] = "false"; // the tests drive the workers themselves
         _app.Settings["Delivery:Lease"] = "00:00:01";
         _app.Settings["Delivery:BaseBackoff"] = "00:00:00.010";
@@ -182,8 +190,11 @@ public sealed class OutboxTests : IAsyncLifetime
         await Task.WhenAll(Drain("rate-a"), Drain("rate-b"));
         var times = _sender.SentAt.Order().ToList();
         Assert.Equal(8, times.Count);
-        // No calendar second (the limiter's window) holds more than the channel's 2 sends.
-        Assert.All(times.GroupBy(t => t / 1000), second => Assert.True(second.Count() <= 2, $"{second.Count()} sends in one second"));
+        // No one-second window holds more than the channel's 2 permits (each send waited for one)…
+        var permits = _limiter.Windows.ToList();
+        Assert.True(permits.Count >= 8, $"{permits.Count} permits for 8 sends");
+        Assert.All(permits.GroupBy(w => w), window => Assert.True(window.Count() <= 2, $"{window.Count()} permits in window {window.Key}"));
+        // …so 8 sends at 2/s take at least 4 windows: the first and last send are more than 2 s apart.
         Assert.True(times[^1] - times[0] >= 2000, "8 sends at 2/s span at least 3 windows");
     }
 
