@@ -54,6 +54,7 @@ public abstract class HubDbContext(DbContextOptions options, IWorkspaceContext w
     public DbSet<OutboxEntry> Outbox => Set<OutboxEntry>();
     public DbSet<CannedResponse> CannedResponses => Set<CannedResponse>();
     public DbSet<SlaPolicy> SlaPolicies => Set<SlaPolicy>();
+    public DbSet<CsatSurvey> CsatSurveys => Set<CsatSurvey>();
     public DbSet<Suppression> Suppressions => Set<Suppression>();
     public DbSet<AnalyticsEvent> AnalyticsEvents => Set<AnalyticsEvent>();
     public DbSet<AnalyticsRollup> AnalyticsRollups => Set<AnalyticsRollup>();

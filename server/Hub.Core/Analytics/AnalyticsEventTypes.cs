@@ -26,6 +26,9 @@ public static class AnalyticsEventTypes
     public const string FirstResponse = "first_response";
     public const string ConversationResolved = "conversation_resolved";
     public const string SlaBreached = "sla_breached";
+
+    /// <summary>A contact's answer to the CSAT survey; the value is the score (1–5).</summary>
+    public const string CsatResponse = "csat_response";
     public const string RuleError = "rule_error";
 
     /// <summary>Hub's own user events, recorded in <c>user.analytics</c>.</summary>

@@ -62,3 +62,15 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         builder.HasOne<Conversation>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class CsatSurveyConfiguration : IEntityTypeConfiguration<CsatSurvey>
+{
+    public void Configure(EntityTypeBuilder<CsatSurvey> builder)
+    {
+        builder.ToTable("csat_surveys");
+        builder.Property(s => s.Team).HasMaxLength(100);
+        builder.HasIndex(s => new { s.WorkspaceId, s.ConversationId, s.AskedAt });
+        builder.HasIndex(s => new { s.WorkspaceId, s.RespondedAt });
+        builder.HasOne<Conversation>().WithMany().HasForeignKey(s => s.ConversationId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

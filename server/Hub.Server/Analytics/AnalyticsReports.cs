@@ -1,7 +1,9 @@
 using System.Globalization;
 using Hub.Core.Analytics;
+using Hub.Core.Campaigns;
 using Hub.Data;
 using Hub.Server.Api.Analytics;
+using Hub.Server.Campaigns;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Analytics;
@@ -10,14 +12,38 @@ namespace Hub.Server.Analytics;
 /// Answers reports from the rollups only (<c>analytics_rollups</c>, and <c>analytics_bucket_users</c> for distinct
 /// users and user filters): never from raw events, so the cost grows with buckets × event types, not with events.
 /// Minute and hour reports read the minute and hour rollups; day, week and month reports read the day rollups.
+/// A segment filter is answered from the per-user rows of the segment's contacts (membership evaluated now, active
+/// contacts only, by contact id and external user id): exact, but slower than an unfiltered report, since the
+/// audience is evaluated contact by contact and the query grows with the segment's size.
 /// </summary>
-public sealed class AnalyticsReports(HubDbContext db, TimeProvider clock)
+public sealed class AnalyticsReports(HubDbContext db, AudienceQuery audience, TimeProvider clock)
 {
+    /// <summary>Field-named errors for segments that are neither a named segment nor a saved segment of this workspace.</summary>
+    public async Task<Dictionary<string, string[]>> UnknownSegmentsAsync(ReportSegments segments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        var errors = segments.Unknown.ToDictionary(u => u.Field,
+            u => new[] { $"Unknown segment '{u.Value}': use {string.Join(", ", NamedSegments.All)} or a saved segment's id." });
+        var ids = segments.Saved.Select(s => s.Id).Distinct().ToList();
+        var found = ids.Count == 0 ? [] : await db.Segments.AsNoTracking().Where(s => ids.Contains(s.Id)).Select(s => s.Id).ToListAsync(cancellationToken);
+        foreach (var (field, id) in segments.Saved.Where(s => !found.Contains(s.Id)))
+        {
+            errors[field] = [$"No saved segment {id} in this workspace."];
+        }
+
+        return errors;
+    }
+
     /// <summary>Runs <paramref name="query"/> in the current workspace.</summary>
     public async Task<ReportReply> RunAsync(ReportQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         var users = query.UserIds is { } ids ? await ResolveUsersAsync(ids, cancellationToken) : null;
+        if (query.Segments is { } segments && await SegmentUsersAsync(segments, cancellationToken) is { } members)
+        {
+            users = users is null ? members : [.. users.Intersect(members, StringComparer.Ordinal)];
+        }
+
         var source = Buckets.Source(query.Granularity);
         var rows = await CountsAsync(source, query.Start, query.End, query.Dimensions, users, cancellationToken);
 
@@ -151,6 +177,45 @@ public sealed class AnalyticsReports(HubDbContext db, TimeProvider clock)
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The users of the segments' contacts: contact ids and external user ids (events carry the contact id when Hub
+    /// knows the contact, else the customer's user id); null when <c>all_users</c> is among them (no restriction).
+    /// </summary>
+    private async Task<IReadOnlyList<string>?> SegmentUsersAsync(ReportSegments segments, CancellationToken cancellationToken)
+    {
+        if (segments.Named.Contains(NamedSegments.AllUsers))
+        {
+            return null;
+        }
+
+        var filters = new List<SegmentFilter>();
+        if (segments.Named.Count > 0)
+        {
+            filters.Add(new SegmentFilter { UserSegments = [.. segments.Named] });
+        }
+
+        var ids = segments.Saved.Select(s => s.Id).Distinct().ToList();
+        if (ids.Count > 0)
+        {
+            filters.AddRange(await db.Segments.AsNoTracking().Where(s => ids.Contains(s.Id)).Select(s => s.Filter).ToListAsync(cancellationToken));
+        }
+
+        var users = new List<string>();
+        await foreach (var batch in audience.BatchesAsync(filters, 1000, cancellationToken))
+        {
+            foreach (var contact in batch)
+            {
+                users.Add(contact.Id.ToString());
+                if (contact.ExternalId is { Length: > 0 } external)
+                {
+                    users.Add(external);
+                }
+            }
+        }
+
+        return users;
     }
 
     /// <summary>The ids the filter names, plus the contact ids of contacts whose external id is among them.</summary>

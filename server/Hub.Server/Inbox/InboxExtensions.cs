@@ -22,6 +22,8 @@ public static class InboxExtensions
         services.AddScoped<InboxService>();
         services.AddScoped<IInboundProcessor>(sp => sp.GetRequiredService<InboxService>());
         services.AddScoped<OutboundService>();
+        services.AddOptions<CsatOptions>().BindConfiguration(CsatOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<CsatService>();
 
         var interval = builder.Configuration.GetValue($"{InboxOptions.Section}:{nameof(InboxOptions.SlaCheckInterval)}", new InboxOptions().SlaCheckInterval);
         services.AddQuartz(q => q.ScheduleJob<SlaJob>(trigger => trigger

@@ -27,6 +27,7 @@ public sealed class InboxService(
     RealtimeBatch realtime,
     IOptions<InboxOptions> options,
     WebhookPublisher webhooks,
+    CsatService csat,
     TimeProvider clock) : IInboundProcessor
 {
     public async Task<InboundResult> ReceiveAsync(InboundMessage inbound, CancellationToken cancellationToken)
@@ -60,12 +61,6 @@ public sealed class InboxService(
             };
             db.Conversations.Add(conversation);
         }
-        else if (conversation.Status is ConversationStatus.Resolved or ConversationStatus.Snoozed)
-        {
-            conversation.Status = ConversationStatus.Open;
-            conversation.ResolvedAt = null;
-            conversation.SnoozedUntil = null;
-        }
 
         var message = new Message
         {
@@ -87,6 +82,15 @@ public sealed class InboxService(
             CreatedAt = now,
             UpdatedAt = now,
         };
+        // A CSAT score leaves the conversation resolved; anything else reopens it.
+        var scored = !isNew && await csat.TakeReplyAsync(conversation, message, cancellationToken);
+        if (!scored && conversation.Status is ConversationStatus.Resolved or ConversationStatus.Snoozed)
+        {
+            conversation.Status = ConversationStatus.Open;
+            conversation.ResolvedAt = null;
+            conversation.SnoozedUntil = null;
+        }
+
         classifier.Classify(message, conversation, isNew);
         if (isNew)
         {
@@ -95,7 +99,11 @@ public sealed class InboxService(
 
         db.Messages.Add(message);
         conversation.MessageCount++;
-        conversation.UnreadCount++;
+        if (!scored)
+        {
+            conversation.UnreadCount++;
+        }
+
         conversation.LastMessageAt = now;
         conversation.UpdatedAt = now;
         if (isNew && options.Value.AutoAssign && conversation.AssigneeId is null)
@@ -161,7 +169,8 @@ public sealed class InboxService(
 
         return await db.Conversations
             .Where(c => c.ContactId == contactId && c.ChannelType == inbound.Channel && c.ThreadKey == threadKey && c.Status != ConversationStatus.Resolved)
-            .OrderByDescending(c => c.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+            .OrderByDescending(c => c.CreatedAt).FirstOrDefaultAsync(cancellationToken)
+            ?? await csat.AwaitingScoreAsync(contactId, inbound.Channel, threadKey, cancellationToken); // a reply to the CSAT question
     }
 
     private static string? ThreadKey(InboundMessage inbound) => inbound.Channel switch

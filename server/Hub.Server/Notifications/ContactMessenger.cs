@@ -27,6 +27,13 @@ public sealed record ContactMessage(ChannelType Channel, string? Subject, string
 
     /// <summary>The id the message gets, when the caller needs it beforehand (signed tracking links); null: a new one.</summary>
     public Guid? MessageId { get; init; }
+
+    /// <summary>
+    /// Write into this conversation of the contact (on <see cref="Channel"/>) and send through its own channel when
+    /// that is active, instead of the contact's latest conversation; its status is left as it is (a CSAT question
+    /// after resolution doesn't reopen it). Null: the latest conversation.
+    /// </summary>
+    public Guid? ConversationId { get; init; }
 }
 
 /// <summary>What <see cref="ContactMessenger.QueueAsync"/> did.</summary>
@@ -69,7 +76,20 @@ public sealed class ContactMessenger(HubDbContext db, ContactResolver contacts, 
             return ContactSendResult.Refused("no_address", $"The user has no {name} address.");
         }
 
-        var channel = await db.Channels.Where(c => c.Type == message.Channel && c.IsActive).OrderBy(c => c.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        Conversation? conversation = null;
+        if (message.ConversationId is { } conversationId)
+        {
+            conversation = await db.Conversations.FirstOrDefaultAsync(
+                c => c.Id == conversationId && c.ContactId == contact.Id && c.ChannelType == message.Channel, cancellationToken);
+            if (conversation is null)
+            {
+                return ContactSendResult.Refused("no_conversation", $"The user has no such {name} conversation.");
+            }
+        }
+
+        var own = conversation?.ChannelId;
+        var channel = await db.Channels.Where(c => c.Type == message.Channel && c.IsActive)
+            .OrderBy(c => c.Id == own ? 0 : 1).ThenBy(c => c.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         if (channel is null)
         {
             return ContactSendResult.Refused("no_channel", $"No active {name} channel is configured.");
@@ -81,7 +101,7 @@ public sealed class ContactMessenger(HubDbContext db, ContactResolver contacts, 
         }
 
         var now = clock.GetUtcNow();
-        var conversation = await db.Conversations.Where(c => c.ContactId == contact.Id && c.ChannelType == message.Channel)
+        conversation ??= await db.Conversations.Where(c => c.ContactId == contact.Id && c.ChannelType == message.Channel)
             .OrderByDescending(c => c.LastMessageAt).FirstOrDefaultAsync(cancellationToken);
         if (conversation is null)
         {

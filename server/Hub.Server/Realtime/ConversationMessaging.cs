@@ -19,6 +19,7 @@ public sealed class ConversationMessaging(
     Inbox.MessageClassifier classifier,
     IOptions<Inbox.InboxOptions> inbox,
     IOptions<RealtimeOptions> options,
+    Inbox.CsatService csat,
     TimeProvider clock)
 {
     /// <summary>An end user's chat message: into the given conversation, or their open chat conversation, or a new one.</summary>
@@ -38,7 +39,8 @@ public sealed class ConversationMessaging(
         {
             conversation = await db.Conversations
                 .Where(c => c.ContactId == contactId && c.ChannelType == ChannelType.Chat && c.Status != ConversationStatus.Resolved)
-                .OrderByDescending(c => c.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+                .OrderByDescending(c => c.CreatedAt).FirstOrDefaultAsync(cancellationToken)
+                ?? await csat.AwaitingScoreAsync(contactId, ChannelType.Chat, null, cancellationToken); // a reply to the CSAT question
             if (conversation is null)
             {
                 var chatChannel = await db.Channels.Where(c => c.Type == ChannelType.Chat && c.IsActive).OrderBy(c => c.CreatedAt)
@@ -71,10 +73,16 @@ public sealed class ConversationMessaging(
             }
         }
 
+        // A CSAT score leaves the conversation resolved; anything else reopens it.
+        var scored = !isNew && await csat.TakeReplyAsync(conversation, message, cancellationToken);
         db.Messages.Add(message);
         Touch(conversation, now);
-        conversation.UnreadCount++;
-        if (conversation.Status is ConversationStatus.Resolved or ConversationStatus.Snoozed)
+        if (!scored)
+        {
+            conversation.UnreadCount++;
+        }
+
+        if (!scored && conversation.Status is ConversationStatus.Resolved or ConversationStatus.Snoozed)
         {
             conversation.Status = ConversationStatus.Open;
             conversation.ResolvedAt = null;

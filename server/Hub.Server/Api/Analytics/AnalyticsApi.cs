@@ -1,6 +1,7 @@
 using System.Text;
 using Hub.Server.Analytics;
 using Hub.Server.Auth;
+using Hub.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Hub.Server.Api.Analytics;
@@ -17,13 +18,18 @@ public static class AnalyticsApi
         return app;
     }
 
-    internal static async Task<Results<Ok<ReportReply>, PushStreamHttpResult, ValidationProblem>> ReportAsync(
+    internal static async Task<Results<Ok<ReportReply>, PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> ReportAsync(
         ReportRequest request, AnalyticsReports reports, CancellationToken cancellationToken)
     {
         var (query, errors) = ReportValidation.Validate(request);
         if (query is null)
         {
             return TypedResults.ValidationProblem(errors!);
+        }
+
+        if (query.Segments is { } segments && await reports.UnknownSegmentsAsync(segments, cancellationToken) is { Count: > 0 } unknown)
+        {
+            return Problems.Unprocessable(unknown, "A segment filter names no segment of this workspace.");
         }
 
         var reply = await reports.RunAsync(query, cancellationToken);

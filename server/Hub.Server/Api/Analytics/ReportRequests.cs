@@ -46,8 +46,14 @@ public sealed record ReportFilters
     /// <summary>Customers' user ids or Hub contact ids.</summary>
     public List<string>? UserIds { get; init; }
 
-    /// <summary>Only <c>all_users</c> is supported today.</summary>
+    /// <summary>
+    /// The spec's named segments (all_users, new_users, active_users, inactive_users, premium_users, free_users) or
+    /// saved segment ids: only events of contacts in at least one of them count (membership as of now).
+    /// </summary>
     public List<string>? UserSegments { get; init; }
+
+    /// <summary>One named segment or saved segment id; the same as a one-entry <see cref="UserSegments"/> (both: any of them).</summary>
+    public string? Segment { get; init; }
 }
 
 /// <summary>The spec's AnalyticsReportReply, with the series per bucket.</summary>
@@ -86,4 +92,17 @@ public sealed record ReportQuery(
     IReadOnlyList<string> Dimensions,
     IReadOnlySet<string>? EventTypes,
     IReadOnlyList<string>? UserIds,
-    bool Csv);
+    bool Csv)
+{
+    /// <summary>Named segments and saved segment ids whose contacts' events count; null: everyone.</summary>
+    public ReportSegments? Segments { get; init; }
+}
+
+/// <summary>
+/// The segments a report is restricted to (the contacts in any of them), each with the request field that named it;
+/// <see cref="Unknown"/> are names that are neither a named segment nor an id (answered 422 with their fields).
+/// </summary>
+public sealed record ReportSegments(
+    IReadOnlyList<string> Named,
+    IReadOnlyList<(string Field, Guid Id)> Saved,
+    IReadOnlyList<(string Field, string Value)> Unknown);

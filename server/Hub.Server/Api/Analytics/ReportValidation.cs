@@ -1,4 +1,5 @@
 using Hub.Core.Analytics;
+using Hub.Core.Campaigns;
 
 namespace Hub.Server.Api.Analytics;
 
@@ -70,9 +71,38 @@ public static class ReportValidation
         }
 
         var filters = request.Filters ?? new ReportFilters();
-        if (filters.UserSegments is { } segments && segments.Any(s => s != "all_users"))
+        var named = new List<string>();
+        var saved = new List<(string, Guid)>();
+        var unknown = new List<(string, string)>();
+        void Segment(string? value, string field)
         {
-            errors["filters.user_segments"] = ["Only all_users is supported."];
+            if (value is not null && NamedSegments.IsKnown(value))
+            {
+                named.Add(value);
+            }
+            else if (Guid.TryParse(value, out var id))
+            {
+                saved.Add((field, id));
+            }
+            else
+            {
+                unknown.Add((field, value ?? string.Empty));
+            }
+        }
+
+        for (var i = 0; i < (filters.UserSegments?.Count ?? 0); i++)
+        {
+            Segment(filters.UserSegments![i], $"filters.user_segments[{i}]");
+        }
+
+        if (filters.Segment is not null)
+        {
+            Segment(filters.Segment, "filters.segment");
+        }
+
+        if (named.Count + saved.Count + unknown.Count > 100)
+        {
+            errors["filters.user_segments"] = ["Give at most 100 segments."];
         }
 
         if (filters.EventTypes is { } types && types.Any(string.IsNullOrWhiteSpace))
@@ -108,7 +138,11 @@ public static class ReportValidation
             dims,
             filters.EventTypes is { Count: > 0 } et ? et.ToHashSet(StringComparer.Ordinal) : null,
             filters.UserIds is { Count: > 0 } u ? u : null,
-            format == "csv"), null);
+            format == "csv")
+        {
+            // all_users among them means everyone: no restriction (and the plain rollups answer).
+            Segments = named.Count + saved.Count + unknown.Count == 0 ? null : new ReportSegments([.. named.Distinct()], saved, unknown),
+        }, null);
     }
 
     private static bool TryParseLower(string? value, out ReportGranularity granularity)

@@ -214,7 +214,7 @@ public static class ConversationsApi
 
     internal static async Task<Results<Ok<ConversationResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         Guid id, UpdateConversationRequest request, HubDbContext db, IWorkspaceContext workspace, SlaClock sla, RealtimeBatch realtime,
-        WebhookPublisher webhooks, TimeProvider clock, CancellationToken cancellationToken)
+        WebhookPublisher webhooks, CsatService csat, HttpContext http, TimeProvider clock, CancellationToken cancellationToken)
     {
         var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (conversation is null)
@@ -258,12 +258,14 @@ public static class ConversationsApi
         conversation.Labels = request.Labels?.Select(l => l.Trim().ToLowerInvariant()).Distinct().ToList() ?? conversation.Labels;
         conversation.Subject = request.Subject ?? conversation.Subject;
         conversation.UpdatedAt = now;
+        var asked = false;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             await db.SaveChangesAsync(cancellationToken);
             if (resolved)
             {
                 await webhooks.PublishAsync(conversation.WorkspaceId, Core.Webhooks.WebhookSubjects.ConversationResolved, WebhookData.Conversation(conversation), null, cancellationToken);
+                asked = await csat.AskAsync(conversation, MemberId(http), cancellationToken) is not null;
             }
 
             await realtime.ConversationAsync(workspace.WorkspaceId!.Value, conversation, cancellationToken);
@@ -271,6 +273,10 @@ public static class ConversationsApi
         }
 
         await realtime.PublishAsync();
+        if (asked)
+        {
+            csat.Wake();
+        }
         var names = await ContactNamesAsync(db, [conversation.ContactId], cancellationToken);
         return TypedResults.Ok(ConversationResponse.From(conversation, names.GetValueOrDefault(conversation.ContactId)));
     }
