@@ -29,6 +29,12 @@ public sealed class Campaign : IWorkspaceOwned
 
     public Guid? TemplateId { get; set; }
 
+    /// <summary>
+    /// Multi-channel campaigns: the channels to try in order (<c>push</c>, <c>email</c>, <c>sms</c>, <c>whatsapp</c>);
+    /// each recipient gets exactly one message, on the first channel they are reachable on and allow.
+    /// </summary>
+    public List<string> Channels { get; set; } = [];
+
     /// <summary>Inline body used when there is no template (Liquid, like a template's HTML).</summary>
     public string? Content { get; set; }
 

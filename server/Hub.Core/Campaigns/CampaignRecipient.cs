@@ -35,8 +35,11 @@ public sealed class CampaignRecipient : IWorkspaceOwned
     /// <summary>A deferred row is not sent before this (the end of the contact's quiet hours).</summary>
     public DateTimeOffset? NotBefore { get; set; }
 
-    /// <summary>The message queued for this recipient.</summary>
+    /// <summary>The message queued for this recipient (for push, the notification).</summary>
     public Guid? MessageId { get; set; }
+
+    /// <summary>The channel the recipient gets the message on (for multi-channel campaigns, the one chosen for them).</summary>
+    public Channels.ChannelType? Channel { get; set; }
 
     /// <summary>The address the message went to.</summary>
     public string? Address { get; set; }

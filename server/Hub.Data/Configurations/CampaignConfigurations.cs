@@ -22,6 +22,7 @@ internal sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
         builder.Property(c => c.Settings).HasJsonConversion();
         builder.Property(c => c.Schedule).HasJsonConversion();
         builder.Property(c => c.Variants).HasJsonConversion();
+        builder.Property(c => c.Channels).HasJsonConversion();
         builder.Property(c => c.AbTest).HasJsonConversion();
         builder.HasIndex(c => new { c.WorkspaceId, c.Status });
         builder.HasIndex(c => new { c.Status, c.NextRunAt });
@@ -37,6 +38,7 @@ internal sealed class TemplateConfiguration : IEntityTypeConfiguration<Template>
         builder.Property(t => t.Name).HasMaxLength(200);
         builder.Property(t => t.Subject).HasMaxLength(998);
         builder.Property(t => t.Category).HasMaxLength(100);
+        builder.Property(t => t.Localizations).HasJsonConversion();
         builder.HasIndex(t => new { t.WorkspaceId, t.Name });
     }
 }

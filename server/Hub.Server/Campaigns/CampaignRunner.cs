@@ -5,6 +5,7 @@ using Hub.Core.Channels;
 using Hub.Data;
 using Hub.Server.Auth;
 using Hub.Server.Notifications;
+using Hub.Server.Realtime;
 using Hub.Server.Webhooks.Outbound;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,10 @@ public sealed record CampaignTurn(int Queued, int Skipped, int Deferred, bool Fi
 /// update under SQLite's single writer) and, in ONE transaction, each row's message and outbox row are written and
 /// the row becomes queued. A crash rolls the whole batch back to waiting; a committed batch is never claimed again.</item>
 /// </list>
-/// Pause and stop are seen between batches. Use a fresh DI scope per turn.
+/// Pause and stop are seen between batches. Use a fresh DI scope per turn. Email, SMS and WhatsApp messages go
+/// through the outbox; push notifications are stored by the <see cref="NotificationCenter"/> in the same transaction
+/// (their ledger row is sent at once) and pushed to connected devices after the commit. A multi-channel campaign
+/// gives each recipient one message, on the first of its channels that reaches them (the row records which).
 /// </summary>
 public sealed partial class CampaignRunner(
     HubDbContext db,
@@ -32,6 +36,7 @@ public sealed partial class CampaignRunner(
     RecipientChecks checks,
     CampaignComposer composer,
     ContactMessenger messenger,
+    NotificationCenter notifications,
     AbWinnerDecider abTest,
     CampaignLive live,
     IOptions<CampaignOptions> options,
@@ -50,15 +55,15 @@ public sealed partial class CampaignRunner(
             return new CampaignTurn(0, 0, 0, false);
         }
 
-        if (ChannelOf(campaign.Type) is not { } channel)
+        if (ChannelsOf(campaign) is not { Count: > 0 } channels)
         {
-            await FailAsync(campaign, $"{campaign.Type} campaigns can't be sent yet; use email, sms or whatsapp.", cancellationToken);
+            await FailAsync(campaign, "A multi-channel campaign needs channels: push, email, sms or whatsapp, in the order to try them.", cancellationToken);
             return new CampaignTurn(0, 0, 0, true);
         }
 
         if (campaign.ExpandedAt is null)
         {
-            await ExpandAsync(campaign, channel, cancellationToken);
+            await ExpandAsync(campaign, channels, cancellationToken);
         }
 
         var deadline = clock.GetUtcNow() + slice;
@@ -73,7 +78,7 @@ public sealed partial class CampaignRunner(
             }
 
             var started = clock.GetUtcNow();
-            var batch = await SendBatchAsync(campaign, channel, cancellationToken);
+            var batch = await SendBatchAsync(campaign, channels, cancellationToken);
             if (batch is null && await abTest.DecideIfDueAsync(campaign, cancellationToken) is not null)
             {
                 continue; // the A/B winner was chosen: the recipients held for it are waiting now
@@ -105,16 +110,33 @@ public sealed partial class CampaignRunner(
         return new CampaignTurn(queued, skipped, deferred, false);
     }
 
-    /// <summary>The channel a campaign type sends on; null for those the runner can't send yet (push, multi-channel).</summary>
-    public static ChannelType? ChannelOf(CampaignType type) => type switch
+    /// <summary>The channel names a multi-channel campaign may list, and what they send on.</summary>
+    public static readonly IReadOnlyDictionary<string, ChannelType> ChannelNames = new Dictionary<string, ChannelType>(StringComparer.Ordinal)
     {
-        CampaignType.Email => ChannelType.Email,
-        CampaignType.Sms => ChannelType.Sms,
-        CampaignType.WhatsApp => ChannelType.WhatsApp,
-        _ => null,
+        ["push"] = ChannelType.Push,
+        ["email"] = ChannelType.Email,
+        ["sms"] = ChannelType.Sms,
+        ["whatsapp"] = ChannelType.WhatsApp,
     };
 
-    private async Task ExpandAsync(Campaign campaign, ChannelType channel, CancellationToken cancellationToken)
+    /// <summary>
+    /// The channels a campaign sends on, in the order to try them: its type's one channel, or a multi-channel campaign's
+    /// list (unknown names dropped, duplicates once). Empty when there is nothing to send on.
+    /// </summary>
+    public static IReadOnlyList<ChannelType> ChannelsOf(Campaign campaign)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        return campaign.Type switch
+        {
+            CampaignType.Email => [ChannelType.Email],
+            CampaignType.Sms => [ChannelType.Sms],
+            CampaignType.WhatsApp => [ChannelType.WhatsApp],
+            CampaignType.Push => [ChannelType.Push],
+            _ => [.. campaign.Channels.Select(n => ChannelNames.TryGetValue(n, out var c) ? c : (ChannelType?)null).OfType<ChannelType>().Distinct()],
+        };
+    }
+
+    private async Task ExpandAsync(Campaign campaign, IReadOnlyList<ChannelType> channels, CancellationToken cancellationToken)
     {
         var run = campaign.CurrentRun;
         var filters = await audience.FiltersOfAsync(campaign, cancellationToken);
@@ -133,7 +155,7 @@ public sealed partial class CampaignRunner(
                 }
 
                 var now = clock.GetUtcNow();
-                var verdicts = await checks.CheckAsync(campaign, channel, fresh, now, cancellationToken);
+                var verdicts = await checks.CheckAsync(campaign, channels, fresh, now, cancellationToken);
                 foreach (var contact in fresh)
                 {
                     var verdict = verdicts[contact.Id];
@@ -149,6 +171,7 @@ public sealed partial class CampaignRunner(
                         Detail = verdict.Detail,
                         NotBefore = verdict.NotBefore,
                         Address = verdict.Address,
+                        Channel = verdict.Channel,
                         CreatedAt = now,
                         UpdatedAt = now,
                     };
@@ -191,7 +214,7 @@ public sealed partial class CampaignRunner(
     private sealed record BatchResult(int Queued, int Skipped, int Deferred);
 
     /// <summary>Claims and queues one batch in one transaction; null when nothing is waiting that is due.</summary>
-    private async Task<BatchResult?> SendBatchAsync(Campaign campaign, ChannelType channel, CancellationToken cancellationToken)
+    private async Task<BatchResult?> SendBatchAsync(Campaign campaign, IReadOnlyList<ChannelType> channels, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var size = Math.Max(1, campaign.Settings.RateLimit > 0 ? Math.Min(campaign.Settings.BatchSize, campaign.Settings.RateLimit) : campaign.Settings.BatchSize);
@@ -236,8 +259,8 @@ public sealed partial class CampaignRunner(
         var rows = await db.CampaignRecipients.Where(r => ids.Contains(r.Id)).OrderBy(r => r.Id).ToListAsync(cancellationToken);
         var contactIds = rows.Select(r => r.ContactId).ToList();
         var contacts = await db.Contacts.AsNoTracking().Where(c => contactIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
-        var verdicts = await checks.CheckAsync(campaign, channel, contacts.Values, now, cancellationToken);
-        int queued = 0, skipped = 0, deferred = 0;
+        var verdicts = await checks.CheckAsync(campaign, channels, contacts.Values, now, cancellationToken);
+        int queued = 0, skipped = 0, deferred = 0, pushed = 0;
         foreach (var row in rows)
         {
             row.UpdatedAt = now;
@@ -250,6 +273,8 @@ public sealed partial class CampaignRunner(
                 continue;
             }
 
+            var channel = verdict.Channel ?? channels[0];
+            row.Channel = channel;
             if (verdict.State == RecipientState.Deferred)
             {
                 row.State = RecipientState.Deferred;
@@ -260,19 +285,41 @@ public sealed partial class CampaignRunner(
                 continue;
             }
 
-            var composed = await composer.ComposeAsync(campaign, row, contact, cancellationToken);
+            var composed = await composer.ComposeAsync(campaign, row, contact, channel, cancellationToken);
+            var metadata = new Dictionary<string, JsonElement>
+            {
+                [CampaignMetadata.CampaignId] = JsonSerializer.SerializeToElement(campaign.Id),
+                [CampaignMetadata.RecipientId] = JsonSerializer.SerializeToElement(row.Id),
+                [CampaignMetadata.Run] = JsonSerializer.SerializeToElement(row.Run),
+                [CampaignMetadata.Variant] = JsonSerializer.SerializeToElement(row.Variant),
+            };
+            if (channel == ChannelType.Push)
+            {
+                // Stored (and appended to the user's stream) in this transaction; pushed to devices after the commit.
+                var notification = await notifications.QueueAsync(campaign.WorkspaceId, new PushRequest(contact.Id, contact.ExternalId!, composed.Subject ?? campaign.Name, composed.Text)
+                {
+                    Data = metadata,
+                    Category = campaign.Category,
+                    Fallback = false,
+                }, cancellationToken);
+                row.State = RecipientState.Sent;
+                row.Reason = null;
+                row.Detail = null;
+                row.MessageId = notification.Id;
+                row.Address = contact.ExternalId;
+                row.QueuedAt = now;
+                row.SentAt = now;
+                queued++;
+                pushed++;
+                continue;
+            }
+
             var result = await messenger.QueueAsync(contact, new ContactMessage(channel, composed.Subject, composed.Text, composed.Html)
             {
                 MessageId = composed.MessageId,
                 Headers = composed.Headers,
                 MaxAttempts = Math.Max(1, campaign.Settings.MaxRetries + 1),
-                Metadata = new Dictionary<string, JsonElement>
-                {
-                    [CampaignMetadata.CampaignId] = JsonSerializer.SerializeToElement(campaign.Id),
-                    [CampaignMetadata.RecipientId] = JsonSerializer.SerializeToElement(row.Id),
-                    [CampaignMetadata.Run] = JsonSerializer.SerializeToElement(row.Run),
-                    [CampaignMetadata.Variant] = JsonSerializer.SerializeToElement(row.Variant),
-                },
+                Metadata = metadata,
             }, cancellationToken);
             if (result.Message is not { } message)
             {
@@ -303,12 +350,19 @@ public sealed partial class CampaignRunner(
         {
             await transaction.RollbackAsync(cancellationToken);
             db.ChangeTracker.Clear();
+            notifications.DiscardQueued();
             return new BatchResult(0, 0, 0);
         }
 
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
         messenger.Wake();
+        if (pushed > 0)
+        {
+            await notifications.PublishQueuedAsync(cancellationToken);
+            live.Count(campaign.WorkspaceId, campaign.Id, Hub.Core.Realtime.CampaignAnalyticsTypes.Sent, human: false, pushed);
+        }
+
         live.Changed(campaign.WorkspaceId, campaign.Id);
         return new BatchResult(queued, skipped, deferred);
 

@@ -1,4 +1,5 @@
 using Hub.Core.Campaigns;
+using Hub.Core.Channels;
 using Hub.Data;
 using Hub.Server.Tracking;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +21,8 @@ public sealed record RunTrackingResult(RunTracking All, IReadOnlyDictionary<stri
 /// <summary>
 /// Counts a campaign run's tracking hits through its ledger (hit → message → ledger row), so every number belongs
 /// to one run and one variant. Unique counts are distinct contacts with a HUMAN hit: proxy prefetches (Apple MPP,
-/// Gmail) and scanners are counted apart and never in them.
+/// Gmail) and scanners are counted apart and never in them. Push recipients' opens and clicks are their notifications'
+/// <c>notification.ack</c> (opened, clicked): one per notification, from the user's own device, so human and unique.
 /// </summary>
 public sealed class CampaignTracking(HubDbContext db)
 {
@@ -38,6 +40,14 @@ public sealed class CampaignTracking(HubDbContext db)
             .GroupBy(h => new { h.Variant, h.Kind })
             .Select(g => new { g.Key.Variant, g.Key.Kind, People = g.Select(h => h.ContactId).Distinct().Count() })
             .ToListAsync(cancellationToken);
+        var pushes = await (
+                from r in db.CampaignRecipients.AsNoTracking()
+                join n in db.Notifications.AsNoTracking() on r.MessageId equals (Guid?)n.Id
+                where r.CampaignId == campaignId && r.Run == run && r.Channel == ChannelType.Push && n.OpenedAt != null
+                select new { Variant = r.Variant ?? string.Empty, n.ClickedAt })
+            .GroupBy(p => p.Variant)
+            .Select(g => new { Variant = g.Key, Opened = g.Count(), Clicked = g.Count(p => p.ClickedAt != null) })
+            .ToListAsync(cancellationToken);
 
         RunTracking Build(Func<string, bool> variant)
         {
@@ -46,14 +56,15 @@ public sealed class CampaignTracking(HubDbContext db)
                 var of = groups.Where(g => variant(g.Variant) && g.Kind == kind).ToList();
                 int By(HitClassification c) => of.Where(g => g.Classification == c).Sum(g => g.Count);
                 // A contact is in one variant of a run only, so per-variant people add up to the run's.
-                return new TrackingCounts(of.Sum(g => g.Count), By(HitClassification.Human),
-                    unique.Where(u => variant(u.Variant) && u.Kind == kind).Sum(u => u.People), By(HitClassification.Machine), By(HitClassification.Scanner));
+                var acked = pushes.Where(p => variant(p.Variant)).Sum(p => kind == TrackingHitKind.Open ? p.Opened : kind == TrackingHitKind.Click ? p.Clicked : 0);
+                return new TrackingCounts(of.Sum(g => g.Count) + acked, By(HitClassification.Human) + acked,
+                    unique.Where(u => variant(u.Variant) && u.Kind == kind).Sum(u => u.People) + acked, By(HitClassification.Machine), By(HitClassification.Scanner));
             }
 
             return new RunTracking(For(TrackingHitKind.Open), For(TrackingHitKind.Click), For(TrackingHitKind.Unsubscribe).UniqueHuman);
         }
 
-        var variants = groups.Select(g => g.Variant).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var variants = groups.Select(g => g.Variant).Concat(pushes.Select(p => p.Variant)).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         return new RunTrackingResult(Build(_ => true), variants.ToDictionary(v => v, v => Build(x => x == v), StringComparer.Ordinal));
     }
 }

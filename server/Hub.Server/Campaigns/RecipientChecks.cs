@@ -14,6 +14,9 @@ namespace Hub.Server.Campaigns;
 /// <summary>What the checks say about one recipient: send now, defer, or skip with a reason.</summary>
 public sealed record RecipientVerdict(RecipientState State, string? Reason, string? Detail, DateTimeOffset? NotBefore, string? Address)
 {
+    /// <summary>The channel the verdict is for (the one chosen, for a multi-channel campaign).</summary>
+    public ChannelType? Channel { get; init; }
+
     public static RecipientVerdict Send(string address) => new(RecipientState.Pending, null, null, null, address);
 
     public static RecipientVerdict Skip(string reason, string detail) => new(RecipientState.Skipped, reason, detail, null, null);
@@ -23,10 +26,52 @@ public sealed record RecipientVerdict(RecipientState State, string? Reason, stri
 /// Whether each contact of a batch may get a campaign message now: an address on the channel, not suppressed
 /// (bounce, STOP), preferences and consent (<see cref="PreferencePolicy"/>), quiet hours (deferred to their end in
 /// the contact's zone when the campaign respects them) and the campaign's frequency cap. Used when the audience is
-/// written into the ledger and again right before each send, so a change in between is honoured.
+/// written into the ledger and again right before each send, so a change in between is honoured. Push reaches a
+/// contact with a user id (stored for the next device to connect when none is online).
 /// </summary>
 public sealed class RecipientChecks(HubDbContext db, IOptions<NotificationOptions> notifications)
 {
+    /// <summary>
+    /// Picks each contact's channel from <paramref name="channels"/> in order: the first one the contact can be sent to
+    /// now or after their quiet hours (deferred on that channel; quiet hours are the person's, not the channel's).
+    /// A frequency cap skips whatever the channel. Reachable and allowed on none: skipped, <c>no_channel</c>, with
+    /// each channel's reason in the detail.
+    /// </summary>
+    public async Task<Dictionary<Guid, RecipientVerdict>> CheckAsync(
+        Campaign campaign, IReadOnlyList<ChannelType> channels, IReadOnlyCollection<Contact> contacts, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channels);
+        ArgumentNullException.ThrowIfNull(contacts);
+        if (channels.Count == 1)
+        {
+            return await CheckAsync(campaign, channels[0], contacts, now, cancellationToken);
+        }
+
+        var perChannel = new List<(ChannelType Channel, Dictionary<Guid, RecipientVerdict> Verdicts)>();
+        foreach (var channel in channels)
+        {
+            perChannel.Add((channel, await CheckAsync(campaign, channel, contacts, now, cancellationToken)));
+        }
+
+        var verdicts = new Dictionary<Guid, RecipientVerdict>();
+        foreach (var contact in contacts)
+        {
+            var all = perChannel.Select(p => p.Verdicts[contact.Id]).ToList();
+            verdicts[contact.Id] = all.FirstOrDefault(v => v.State != RecipientState.Skipped)
+                ?? all.FirstOrDefault(v => v.Reason == SkipReasons.FrequencyCap)
+                ?? RecipientVerdict.Skip(SkipReasons.NoChannel, Truncate("No channel reaches the contact: "
+                    + string.Join("; ", all.Select(v => $"{Name(v.Channel!.Value)}: {v.Reason}")) + "."));
+        }
+
+        return verdicts;
+    }
+
+    /// <summary>A channel's name as campaigns and preferences spell it (<c>email</c>, <c>sms</c>, <c>whatsapp</c>, <c>push</c>).</summary>
+    public static string Name(ChannelType channel) => channel.ToString().ToLowerInvariant();
+
+    private static string Truncate(string detail) => detail.Length > 1000 ? detail[..1000] : detail;
+
+    /// <summary>Checks every contact for one channel.</summary>
     public async Task<Dictionary<Guid, RecipientVerdict>> CheckAsync(
         Campaign campaign, ChannelType channel, IReadOnlyCollection<Contact> contacts, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -41,7 +86,7 @@ public sealed class RecipientChecks(HubDbContext db, IOptions<NotificationOption
             identityOf[identity.ContactId] = identity.Address; // latest wins, as ContactResolver.AddressOfAsync picks it
         }
 
-        var addresses = contacts.ToDictionary(c => c.Id, c => identityOf.GetValueOrDefault(c.Id) ?? channel switch
+        var addresses = contacts.ToDictionary(c => c.Id, c => channel == ChannelType.Push ? c.ExternalId : identityOf.GetValueOrDefault(c.Id) ?? channel switch
         {
             ChannelType.Email => c.Email,
             ChannelType.Sms or ChannelType.WhatsApp => c.Phone,
@@ -59,7 +104,7 @@ public sealed class RecipientChecks(HubDbContext db, IOptions<NotificationOption
         var verdicts = new Dictionary<Guid, RecipientVerdict>();
         foreach (var contact in contacts)
         {
-            verdicts[contact.Id] = Check(contact);
+            verdicts[contact.Id] = Check(contact) with { Channel = channel };
         }
 
         return verdicts;
@@ -68,7 +113,9 @@ public sealed class RecipientChecks(HubDbContext db, IOptions<NotificationOption
         {
             if (addresses[contact.Id] is not { Length: > 0 } address)
             {
-                return RecipientVerdict.Skip(SkipReasons.NoAddress, $"The contact has no {channelName} address.");
+                return RecipientVerdict.Skip(SkipReasons.NoAddress, channel == ChannelType.Push
+                    ? "The contact has no user id, so no device can receive a push."
+                    : $"The contact has no {channelName} address.");
             }
 
             if (suppressed.TryGetValue(address, out var why))

@@ -44,12 +44,17 @@ public static class ApiExtensions
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
     }
 
-    /// <summary>Validation names fields as the JSON does (<c>first_name</c>, not <c>FirstName</c>).</summary>
+    /// <summary>
+    /// Validation names fields as the JSON does (<c>first_name</c>, not <c>FirstName</c>). A path segment that is not a
+    /// member name (a dictionary key such as a language tag, <c>localizations.pt-BR.subject</c>) is kept as sent.
+    /// </summary>
     private static void SnakeCaseKeys(IDictionary<string, string[]> errors)
     {
         foreach (var key in errors.Keys.ToList())
         {
-            var snake = string.Join('.', key.Split('.').Select(JsonNamingPolicy.SnakeCaseLower.ConvertName));
+            var snake = string.Join('.', key.Split('.').Select(s => s.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '[' or ']')
+                ? JsonNamingPolicy.SnakeCaseLower.ConvertName(s)
+                : s));
             if (snake != key)
             {
                 var messages = errors[key];

@@ -21,6 +21,7 @@ public sealed class NotificationCenter(
     RealtimeDispatcher dispatcher,
     IPresenceTracker presence,
     IOptions<NotificationOptions> options,
+    Campaigns.CampaignLive campaigns,
     TimeProvider clock)
 {
     private readonly List<(Guid WorkspaceId, Guid ContactId, string UserId, StreamEvent<PushNotificationMessage> Event)> _queued = [];
@@ -104,6 +105,9 @@ public sealed class NotificationCenter(
         _queued.Clear();
     }
 
+    /// <summary>Forgets what was queued for publishing: the caller rolled its transaction back.</summary>
+    public void DiscardQueued() => _queued.Clear();
+
     private async Task AppendAsync(Guid workspaceId, Notification notification, string userId, CancellationToken cancellationToken)
     {
         var pushed = await streams.AppendAsync(workspaceId, Streams.User(notification.ContactId), RealtimeEventNames.NotificationPush,
@@ -178,7 +182,9 @@ public sealed class NotificationCenter(
 
     /// <summary>
     /// The user opened or clicked a notification: recorded on it, and as a
-    /// <c>notification_opened</c>/<c>notification_clicked</c> event for analytics.
+    /// <c>notification_opened</c>/<c>notification_clicked</c> event for analytics. A campaign's push (its data carries
+    /// <c>campaign_id</c>) counts once per notification in the campaign's live analytics; its stats read the same
+    /// opened/clicked times through the ledger.
     /// </summary>
     public async Task AcknowledgeAsync(Guid contactId, string userId, NotificationAck ack, CancellationToken cancellationToken)
     {
@@ -199,6 +205,8 @@ public sealed class NotificationCenter(
             return;
         }
 
+        var firstOpen = notification.OpenedAt is null;
+        var firstClick = action == "clicked" && notification.ClickedAt is null;
         if (action == "opened")
         {
             notification.OpenedAt ??= now;
@@ -223,6 +231,12 @@ public sealed class NotificationCenter(
             Properties = new() { ["notification_id"] = JsonSerializer.SerializeToElement(notification.Id), ["category"] = JsonSerializer.SerializeToElement(notification.Category) },
         });
         await db.SaveChangesAsync(cancellationToken);
+        if (notification.Data.TryGetValue(Campaigns.CampaignMetadata.CampaignId, out var campaign) && campaign.ValueKind == JsonValueKind.String
+            && campaign.TryGetGuid(out var campaignId))
+        {
+            campaigns.Count(notification.WorkspaceId, campaignId, CampaignAnalyticsTypes.Opened, human: true, firstOpen ? 1 : 0);
+            campaigns.Count(notification.WorkspaceId, campaignId, CampaignAnalyticsTypes.Clicked, human: true, firstClick ? 1 : 0);
+        }
     }
 }
 

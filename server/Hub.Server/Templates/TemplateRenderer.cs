@@ -10,7 +10,8 @@ using Hub.Core.Contacts;
 namespace Hub.Server.Templates;
 
 /// <summary>A template filled in for one contact.</summary>
-public sealed record RenderedTemplate(string Subject, string Html, string Text);
+/// <param name="Language">The localisation used (its tag, e.g. <c>pt-BR</c>); null: the template's default.</param>
+public sealed record RenderedTemplate(string Subject, string Html, string Text, string? Language = null);
 
 /// <summary>
 /// The one template renderer (Liquid, via Fluid): <c>{{ contact.first_name }}</c>, <c>{{ contact.attributes.plan }}</c>,
@@ -35,12 +36,17 @@ public sealed partial class TemplateRenderer
     private readonly TemplateOptions _options = new() { MaxSteps = 200_000, MaxRecursion = 20 };
     private readonly ConcurrentDictionary<(Guid Template, string Part), (string Source, IFluidTemplate Parsed)> _cache = new();
 
-    /// <summary>Renders subject, HTML and text (the text falls back to the HTML stripped of tags).</summary>
+    /// <summary>
+    /// Renders subject, HTML and text (the text falls back to the HTML stripped of tags) in the contact's language:
+    /// the localisation of its exact tag, else of its base language, else the template's default
+    /// (<see cref="TemplateLanguages.Pick"/>). <paramref name="language"/> overrides the contact's (previews).
+    /// </summary>
     /// <exception cref="InvalidOperationException">The stored template does not parse (it was saved before save-time checks).</exception>
-    public RenderedTemplate Render(Template template, Contact contact, IReadOnlyDictionary<string, JsonElement>? data)
+    public RenderedTemplate Render(Template template, Contact contact, IReadOnlyDictionary<string, JsonElement>? data, string? language = null)
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(contact);
+        var localized = TemplateLanguages.Pick(template, language ?? contact.Language);
         var context = new TemplateContext(_options);
         context.SetValue("contact", ContactModel(contact));
         var model = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -58,20 +64,26 @@ public sealed partial class TemplateRenderer
             }
         }
 
+        var prefix = localized is { } l ? $"localizations.{l.Tag}." : string.Empty;
+        var part = localized?.Localization;
+        var subjectSource = part?.Subject ?? template.Subject;
+        var htmlSource = part?.HtmlContent ?? template.HtmlContent;
+        var textSource = part is null ? template.TextContent : part.TextContent;
+
         // A subject is a header: a value with a line break must not start a new one.
-        var subject = LineBreaks().Replace(Parsed(template, "subject", template.Subject).Render(context, NullEncoder.Default), " ");
-        var html = Parsed(template, "html_content", template.HtmlContent).Render(context, HtmlEncoder.Default);
-        var text = template.TextContent is { Length: > 0 } t
-            ? Parsed(template, "text_content", t).Render(context, NullEncoder.Default)
+        var subject = LineBreaks().Replace(Parsed(template, prefix + "subject", subjectSource).Render(context, NullEncoder.Default), " ");
+        var html = Parsed(template, prefix + "html_content", htmlSource).Render(context, HtmlEncoder.Default);
+        var text = textSource is { Length: > 0 } t
+            ? Parsed(template, prefix + "text_content", t).Render(context, NullEncoder.Default)
             : WebUtility.HtmlDecode(Tags().Replace(html, string.Empty));
-        return new RenderedTemplate(subject, html, text);
+        return new RenderedTemplate(subject, html, text, localized?.Tag);
     }
 
     /// <summary>
     /// What stops <paramref name="template"/> from rendering, found at save: Liquid syntax errors (with the parser's
     /// message and position), unknown filters, and unknown variables (anything but <c>contact.*</c> fields, <c>data.*</c>,
     /// the declared variables and names the template assigns itself). Keyed by field: <c>subject</c>,
-    /// <c>html_content</c>, <c>text_content</c>, <c>variables</c>. Empty when the template is fine.
+    /// <c>html_content</c>, <c>text_content</c>, <c>variables</c>, <c>localizations.{tag}.{part}</c>. Empty when the template is fine.
     /// </summary>
     public Dictionary<string, string[]> Check(Template template)
     {
@@ -107,7 +119,62 @@ public sealed partial class TemplateRenderer
             CheckPart("text_content", template.TextContent, declared, errors);
         }
 
+        CheckLocalizations(template, declared, errors);
         return errors;
+    }
+
+    /// <summary>Each localisation is checked like the template itself, keyed <c>localizations.{tag}.{part}</c>.</summary>
+    private void CheckLocalizations(Template template, HashSet<string> declared, Dictionary<string, string[]> errors)
+    {
+        var tags = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (tag, localization) in template.Localizations)
+        {
+            var field = $"localizations.{tag}";
+            if (tag is null || !LanguageTag().IsMatch(tag))
+            {
+                errors[field] = [$"'{tag}' is not a BCP-47 language tag such as fr, pt-BR or zh-Hant-TW."];
+                continue;
+            }
+
+            if (!tags.Add(tag))
+            {
+                errors[field] = [$"'{tag}' is given twice (tags are case-insensitive)."];
+                continue;
+            }
+
+            if (localization is null)
+            {
+                errors[field] = ["A localisation needs subject and html_content."];
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(localization.Subject))
+            {
+                errors[$"{field}.subject"] = ["A localisation needs a subject."];
+            }
+            else if (localization.Subject.Length > 998)
+            {
+                errors[$"{field}.subject"] = ["subject must be at most 998 characters."];
+            }
+            else
+            {
+                CheckPart($"{field}.subject", localization.Subject, declared, errors);
+            }
+
+            if (string.IsNullOrWhiteSpace(localization.HtmlContent))
+            {
+                errors[$"{field}.html_content"] = ["A localisation needs html_content."];
+            }
+            else
+            {
+                CheckPart($"{field}.html_content", localization.HtmlContent, declared, errors);
+            }
+
+            if (localization.TextContent is not null)
+            {
+                CheckPart($"{field}.text_content", localization.TextContent, declared, errors);
+            }
+        }
     }
 
     private void CheckPart(string field, string? source, HashSet<string> declared, Dictionary<string, string[]> errors)
@@ -204,6 +271,9 @@ public sealed partial class TemplateRenderer
 
     [GeneratedRegex(@"[\r\n]+")]
     private static partial Regex LineBreaks();
+
+    [GeneratedRegex("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")]
+    private static partial Regex LanguageTag();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
     private static partial Regex VariableName();

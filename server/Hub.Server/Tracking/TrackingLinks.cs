@@ -84,6 +84,27 @@ public sealed partial class TrackingLinks(TrackingSigner signer, IOptions<Tracki
     }
 
     /// <summary>
+    /// Rewrites the http(s) URLs of a plain-text part through the signed click redirect (the same signed links the HTML
+    /// part gets, so a click counts the same whichever part was read). The unsubscribe link and links already through
+    /// tracking stay as they are; trailing sentence punctuation is not taken as part of a URL.
+    /// </summary>
+    public string TrackText(Guid workspaceId, Guid messageId, string? text, TrackingSwitches switches)
+    {
+        ArgumentNullException.ThrowIfNull(switches);
+        if (!switches.Click || string.IsNullOrEmpty(text))
+        {
+            return text ?? string.Empty;
+        }
+
+        return TextUrl().Replace(text, m =>
+        {
+            var url = m.Value.TrimEnd('.', ',', ';', ':', '!', '?', ')', ']', '}', '\'', '"');
+            var rest = m.Value[url.Length..];
+            return IsOwnLink(url) || !Uri.TryCreate(url, UriKind.Absolute, out _) ? m.Value : ClickUrl(workspaceId, messageId, url) + rest;
+        });
+    }
+
+    /// <summary>
     /// Tracks an outbound email message before it is saved: rewrites its HTML and stores the headers in its metadata,
     /// where the delivery pipeline picks them up. <paramref name="workspaceId"/> is the message's workspace.
     /// </summary>
@@ -111,8 +132,7 @@ public sealed partial class TrackingLinks(TrackingSigner signer, IOptions<Tracki
         var value = anchor.Groups["dq"].Success ? anchor.Groups["dq"] : anchor.Groups["sq"].Success ? anchor.Groups["sq"] : anchor.Groups["bare"];
         var url = WebUtility.HtmlDecode(value.Value).Trim();
         if (!(url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-            || url.StartsWith(BaseUrl + "/u/", StringComparison.OrdinalIgnoreCase)
-            || url.StartsWith(BaseUrl + "/api/v1/tracking/", StringComparison.OrdinalIgnoreCase)
+            || IsOwnLink(url)
             || !Uri.TryCreate(url, UriKind.Absolute, out _))
         {
             return anchor.Value; // mailto:, tel:, #anchors, relative links, the unsubscribe link and already tracked links stay
@@ -122,6 +142,13 @@ public sealed partial class TrackingLinks(TrackingSigner signer, IOptions<Tracki
         var length = anchor.Groups["href"].Length;
         return $"{anchor.Value[..start]}href=\"{WebUtility.HtmlEncode(ClickUrl(workspaceId, messageId, url))}\"{anchor.Value[(start + length)..]}";
     }
+
+    /// <summary>The unsubscribe link and tracking links are never wrapped again.</summary>
+    private bool IsOwnLink(string url) =>
+        url.StartsWith(BaseUrl + "/u/", StringComparison.OrdinalIgnoreCase) || url.StartsWith(BaseUrl + "/api/v1/tracking/", StringComparison.OrdinalIgnoreCase);
+
+    [GeneratedRegex(@"https?://[^\s<>""]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex TextUrl();
 
     [GeneratedRegex("""<a\b[^>]*?(?<href>\bhref\s*=\s*(?:"(?<dq>[^"]*)"|'(?<sq>[^']*)'|(?<bare>[^\s"'>]+)))""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex Anchor();

@@ -58,9 +58,9 @@ public sealed class CampaignAnalyticsTests(CampaignTestApp app) : IClassFixture<
         await StartAsync(admin, campaignId);
         await using (var scope = app.Scope())
         {
-            // A type the runner can't send (as a campaign saved before push was refused at start): the run fails.
+            // Nothing the runner can send on (a multi-channel campaign whose channel list is empty, written behind the API's back): the run fails.
             var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-            await db.Campaigns.IgnoreQueryFilters().Where(c => c.Id == campaignId).ExecuteUpdateAsync(s => s.SetProperty(c => c.Type, CampaignType.Push));
+            await db.Campaigns.IgnoreQueryFilters().Where(c => c.Id == campaignId).ExecuteUpdateAsync(s => s.SetProperty(c => c.Type, CampaignType.MultiChannel));
         }
 
         await app.RunAsync(campaignId);

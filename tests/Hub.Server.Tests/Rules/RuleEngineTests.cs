@@ -104,6 +104,30 @@ public sealed class RuleEngineTests : IClassFixture<RulesHub>
     }
 
     [Fact]
+    public async Task A_rule_send_uses_the_template_localisation_of_the_users_language()
+    {
+        var tenant = await _hub.NewTenantAsync();
+        await tenant.TemplateAsync("trial_ending_l10n", "{{ contact.first_name }}, your trial ends", "Your trial ends.");
+        await tenant.InAsync(db => db.Templates.Where(t => t.Name == "trial_ending_l10n").ExecuteUpdateAsync(s => s.SetProperty(t => t.Localizations,
+            new Dictionary<string, Hub.Core.Campaigns.TemplateLocalization>
+            {
+                ["de"] = new() { Subject = "{{ contact.first_name }}, Ihre Testphase endet", HtmlContent = "<p>Ihre Testphase endet.</p>" },
+            })));
+        await tenant.RuleAsync("trial_ending", Tenant.Email("trial_ending_l10n"), new RuleSuppression { Mode = SuppressionMode.OnceEver });
+        var german = $"de-{Guid.NewGuid():N}";
+        var english = $"en-{Guid.NewGuid():N}";
+        await tenant.EventAsync(german, "trial_ending", Now, traits: new { email = $"{german}@example.com", first_name = "Jonas", language = "de-AT" });
+        await tenant.EventAsync(english, "trial_ending", Now, traits: new { email = $"{english}@example.com", first_name = "Ana", language = "en" });
+        await _hub.EvaluateAsync();
+        await _hub.DeliverAsync();
+
+        var toGerman = Assert.Single(_hub.Envelopes, e => e.To == $"{german}@example.com");
+        Assert.Equal(("Jonas, Ihre Testphase endet", "Ihre Testphase endet."), (toGerman.Subject, toGerman.Text)); // de-AT: the base language de
+        var toEnglish = Assert.Single(_hub.Envelopes, e => e.To == $"{english}@example.com");
+        Assert.Equal(("Ana, your trial ends", "Your trial ends."), (toEnglish.Subject, toEnglish.Text));
+    }
+
+    [Fact]
     public async Task A_user_without_an_address_gets_no_channel_and_the_claim_is_released()
     {
         var tenant = await _hub.NewTenantAsync();

@@ -331,6 +331,10 @@ namespace Hub.Data.Postgres.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("Channels")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<bool>("ClickTrackingEnabled")
                         .HasColumnType("boolean");
 
@@ -454,6 +458,10 @@ namespace Hub.Data.Postgres.Migrations
                     b.Property<Guid>("CampaignId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Channel")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<Guid>("ContactId")
                         .HasColumnType("uuid");
 
@@ -574,6 +582,10 @@ namespace Hub.Data.Postgres.Migrations
 
                     b.Property<bool>("IsActive")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("Localizations")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<string>("Name")
                         .IsRequired()

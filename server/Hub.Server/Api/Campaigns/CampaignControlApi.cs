@@ -37,9 +37,9 @@ public static class CampaignControlApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        if (CampaignRunner.ChannelOf(campaign.Type) is null)
+        if (CampaignRunner.ChannelsOf(campaign).Count == 0)
         {
-            errors["type"] = [$"{campaign.Type} campaigns can't be sent yet; use email, sms or whatsapp."];
+            errors["channels"] = ["A multi_channel campaign needs channels (push, email, sms, whatsapp) before it can start."];
         }
 
         if (campaign.TemplateId is null && string.IsNullOrWhiteSpace(campaign.Content) && !campaign.Variants.Items.Any(v => v.TemplateId is not null))

@@ -25,6 +25,13 @@ public sealed record CampaignRequest
 
     public CampaignType Type { get; init; } = CampaignType.Email;
 
+    /// <summary>
+    /// multi_channel only: the channels to try in order (<c>push</c>, <c>email</c>, <c>sms</c>, <c>whatsapp</c>); each
+    /// recipient gets one message, on the first channel that reaches them and that their preferences allow.
+    /// </summary>
+    [MaxLength(4)]
+    public List<string>? Channels { get; init; }
+
     [MaxLength(998)]
     public string? SubjectLine { get; init; }
 
@@ -63,7 +70,7 @@ public sealed record CampaignRequest
 
 /// <summary>A campaign as the API shows it.</summary>
 public sealed record CampaignResponse(
-    Guid Id, string Name, string? Description, CampaignType Type, CampaignStatus Status, string? SubjectLine, string? SenderName,
+    Guid Id, string Name, string? Description, CampaignType Type, IReadOnlyList<string> Channels, CampaignStatus Status, string? SubjectLine, string? SenderName,
     string? SenderEmail, Guid? TemplateId, string? Content, string Category, CampaignAudienceDto Audience, CampaignSchedule Schedule,
     CampaignSettings Settings, CampaignVariants Variants, bool OpenTrackingEnabled, bool ClickTrackingEnabled, bool UnsubscribeEnabled,
     int CurrentRun, int TotalRecipients, DateTimeOffset? NextRunAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, string? LastError,
@@ -74,7 +81,7 @@ public sealed record CampaignResponse(
         ArgumentNullException.ThrowIfNull(c);
         var filter = AudienceFilter.From(c.Audience);
         var audience = new CampaignAudienceDto { SegmentIds = c.SegmentIds, UserSegments = filter.UserSegments, UserFilters = filter.UserFilters, Conditions = filter.Conditions };
-        return new(c.Id, c.Name, c.Description, c.Type, c.Status, c.SubjectLine, c.SenderName, c.SenderEmail, c.TemplateId, c.Content, c.Category,
+        return new(c.Id, c.Name, c.Description, c.Type, c.Channels, c.Status, c.SubjectLine, c.SenderName, c.SenderEmail, c.TemplateId, c.Content, c.Category,
             audience, c.Schedule, c.Settings, c.Variants, c.OpenTrackingEnabled, c.ClickTrackingEnabled, c.UnsubscribeEnabled, c.CurrentRun,
             c.TotalRecipients, c.NextRunAt, c.StartedAt, c.CompletedAt, c.LastError, c.AbDecidedRun > 0 ? c.AbTest : null, c.Metadata, c.CreatedAt, c.UpdatedAt);
     }
@@ -101,12 +108,46 @@ public static class CampaignRules
             errors["template_id"] = [$"Template {templateId} was not found."];
         }
 
+        CheckChannels(request, errors);
         AudienceRules.Check(request.Audience, "audience", errors);
         await AudienceRules.CheckSegmentIdsAsync(db, request.Audience?.SegmentIds, "audience.segment_ids", errors, cancellationToken);
         CheckSchedule(request.Schedule, errors);
         CheckSettings(request.Settings, errors);
         await CheckVariantsAsync(request.Variants, db, errors, cancellationToken);
         return errors.Count == 0 ? null : errors;
+    }
+
+    private static void CheckChannels(CampaignRequest request, Dictionary<string, string[]> errors)
+    {
+        var allowed = string.Join(", ", Hub.Server.Campaigns.CampaignRunner.ChannelNames.Keys);
+        if (request.Type != CampaignType.MultiChannel)
+        {
+            if (request.Channels is { Count: > 0 })
+            {
+                errors["channels"] = ["channels is for multi_channel campaigns only; this campaign's type is its channel."];
+            }
+
+            return;
+        }
+
+        if (request.Channels is not { Count: > 0 } channels)
+        {
+            errors["channels"] = [$"A multi_channel campaign needs channels, in the order to try them: {allowed}."];
+            return;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < channels.Count; i++)
+        {
+            if (channels[i] is not { } name || !Hub.Server.Campaigns.CampaignRunner.ChannelNames.ContainsKey(name))
+            {
+                errors[$"channels[{i}]"] = [$"'{channels[i]}' is not a channel; use {allowed}."];
+            }
+            else if (!seen.Add(name))
+            {
+                errors[$"channels[{i}]"] = [$"'{name}' is listed twice."];
+            }
+        }
     }
 
     private static void CheckSchedule(CampaignSchedule? schedule, Dictionary<string, string[]> errors)

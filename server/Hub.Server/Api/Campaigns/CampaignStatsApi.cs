@@ -27,12 +27,12 @@ public sealed record CampaignStatsResponse(
 /// <summary>A ledger row as the API shows it.</summary>
 public sealed record RecipientResponse(
     Guid Id, Guid ContactId, int Run, string? Variant, RecipientState State, string? Reason, string? Detail, DateTimeOffset? NotBefore,
-    Guid? MessageId, string? Address, DateTimeOffset CreatedAt, DateTimeOffset? QueuedAt, DateTimeOffset? SentAt, DateTimeOffset? FailedAt)
+    Guid? MessageId, string? Channel, string? Address, DateTimeOffset CreatedAt, DateTimeOffset? QueuedAt, DateTimeOffset? SentAt, DateTimeOffset? FailedAt)
 {
     public static RecipientResponse From(CampaignRecipient r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        return new(r.Id, r.ContactId, r.Run, r.Variant, r.State, r.Reason, r.Detail, r.NotBefore, r.MessageId, r.Address, r.CreatedAt, r.QueuedAt, r.SentAt, r.FailedAt);
+        return new(r.Id, r.ContactId, r.Run, r.Variant, r.State, r.Reason, r.Detail, r.NotBefore, r.MessageId, r.Channel is { } channel ? Hub.Server.Campaigns.RecipientChecks.Name(channel) : null, r.Address, r.CreatedAt, r.QueuedAt, r.SentAt, r.FailedAt);
     }
 }
 

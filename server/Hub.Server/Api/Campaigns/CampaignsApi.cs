@@ -155,6 +155,7 @@ public static class CampaignsApi
         campaign.Name = request.Name.Trim();
         campaign.Description = request.Description;
         campaign.Type = request.Type;
+        campaign.Channels = request.Type == CampaignType.MultiChannel ? request.Channels ?? [] : [];
         campaign.SubjectLine = request.SubjectLine;
         campaign.SenderName = request.SenderName;
         campaign.SenderEmail = request.SenderEmail;
@@ -176,6 +177,6 @@ public static class CampaignsApi
     /// <summary>What a sending campaign must keep: who it goes to and what it says.</summary>
     private static string Content(Campaign c) => System.Text.Json.JsonSerializer.Serialize(new
     {
-        c.Type, c.TemplateId, c.Content, c.SubjectLine, c.Category, c.SegmentIds, c.Audience, c.Variants,
+        c.Type, c.Channels, c.TemplateId, c.Content, c.SubjectLine, c.Category, c.SegmentIds, c.Audience, c.Variants,
     });
 }

@@ -13,6 +13,7 @@ public sealed record TemplateResponse(
     string HtmlContent,
     string? TextContent,
     IReadOnlyList<string> Variables,
+    IReadOnlyDictionary<string, TemplateLocalization> Localizations,
     string? Category,
     bool IsActive,
     Guid? CreatedBy,
@@ -20,7 +21,7 @@ public sealed record TemplateResponse(
     DateTimeOffset UpdatedAt)
 {
     public static TemplateResponse From(Template t) => new(
-        t.Id, t.Name, t.Description, t.Subject, t.HtmlContent, t.TextContent, t.Variables, t.Category, t.IsActive, t.CreatedBy, t.CreatedAt, t.UpdatedAt);
+        t.Id, t.Name, t.Description, t.Subject, t.HtmlContent, t.TextContent, t.Variables, t.Localizations, t.Category, t.IsActive, t.CreatedBy, t.CreatedAt, t.UpdatedAt);
 }
 
 /// <summary>
@@ -51,6 +52,14 @@ public sealed record TemplateRequest
     [MaxLength(100)]
     public List<string>? Variables { get; init; }
 
+    /// <summary>
+    /// Per-language variants keyed by BCP-47 tag (<c>fr</c>, <c>pt-BR</c>): subject and html_content (required) and
+    /// text_content, checked like the template's own (errors named <c>localizations.fr.subject</c>). A contact gets
+    /// its exact language, else its base language, else the template's default.
+    /// </summary>
+    [MaxLength(100)]
+    public Dictionary<string, TemplateLocalization>? Localizations { get; init; }
+
     [MaxLength(100)]
     public string? Category { get; init; }
 
@@ -63,6 +72,10 @@ public sealed record PreviewTemplateRequest
     /// <summary>The user id (a contact's external id, or its Hub id) to render for; a sample contact when absent.</summary>
     [MaxLength(200)]
     public string? UserId { get; init; }
+
+    /// <summary>The language to render in (a BCP-47 tag); default: the contact's language.</summary>
+    [MaxLength(35)]
+    public string? Language { get; init; }
 
     /// <summary>What <c>{{ data.* }}</c> and the declared variables read.</summary>
     public Dictionary<string, JsonElement>? Data { get; init; }

@@ -179,7 +179,7 @@ public static class TemplatesApi
 
         try
         {
-            return TypedResults.Ok(renderer.Render(template, contact, request.Data));
+            return TypedResults.Ok(renderer.Render(template, contact, request.Data, string.IsNullOrWhiteSpace(request.Language) ? null : request.Language));
         }
         catch (Exception ex) when (ex is InvalidOperationException or Fluid.ParseException)
         {
@@ -206,6 +206,7 @@ public static class TemplatesApi
         template.HtmlContent = request.HtmlContent!;
         template.TextContent = request.TextContent;
         template.Variables = request.Variables ?? [];
+        template.Localizations = request.Localizations ?? [];
         template.Category = request.Category;
         template.IsActive = request.IsActive ?? true;
     }
