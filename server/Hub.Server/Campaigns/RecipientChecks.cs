@@ -47,10 +47,14 @@ public sealed class RecipientChecks(HubDbContext db, IOptions<NotificationOption
             return await CheckAsync(campaign, channels[0], contacts, now, cancellationToken);
         }
 
+        // A channel type the workspace has no active channel for reaches no one: fall through to the next.
+        var configured = await db.Channels.AsNoTracking().Where(c => c.IsActive).Select(c => c.Type).Distinct().ToListAsync(cancellationToken);
         var perChannel = new List<(ChannelType Channel, Dictionary<Guid, RecipientVerdict> Verdicts)>();
         foreach (var channel in channels)
         {
-            perChannel.Add((channel, await CheckAsync(campaign, channel, contacts, now, cancellationToken)));
+            perChannel.Add((channel, channel == ChannelType.Push || configured.Contains(channel)
+                ? await CheckAsync(campaign, channel, contacts, now, cancellationToken)
+                : contacts.ToDictionary(c => c.Id, _ => RecipientVerdict.Skip(SkipReasons.NoChannel, $"The workspace has no active {Name(channel)} channel.") with { Channel = channel })));
         }
 
         var verdicts = new Dictionary<Guid, RecipientVerdict>();

@@ -165,6 +165,32 @@ public sealed class CampaignChannelTests(LiveCampaignApp app) : IClassFixture<Li
         Assert.Equal(JsonValueKind.Null, recipients[nothingAllowed].ValueKind);
     }
 
+    [Fact]
+    public async Task A_multi_channel_campaign_skips_a_channel_the_workspace_has_not_set_up()
+    {
+        var (admin, templateId) = await app.WorkspaceAsync();
+        var channels = (await admin.GetJsonAsync("/api/v1/channels")).EnumerateArray().ToList();
+        var sms = channels.Single(c => c.Str("type") == "sms").Str("id");
+        (await admin.PatchAsJsonAsync($"/api/v1/channels/{sms}", new { is_active = false })).EnsureSuccessStatusCode();
+        var tag = $"n{Guid.NewGuid():N}"[..10];
+        var both = await CampaignTestApp.ContactAsync(admin, new { email = $"{tag}@example.com", phone = "+14155550111", first_name = "Eve", attributes = new { tag } });
+        var phoneOnly = await CampaignTestApp.ContactAsync(admin, new { phone = "+14155550112", first_name = "Fay", attributes = new { tag } });
+        var id = await CampaignTestApp.CampaignAsync(admin, new
+        {
+            name = $"No SMS {tag}", type = "multi_channel", channels = new[] { "sms", "email" }, template_id = templateId, audience = Audience(tag),
+        });
+
+        await StartAsync(admin, id);
+        await app.RunAsync(id);
+        await app.DeliverAllAsync();
+
+        var ledger = (await app.LedgerAsync(id)).ToDictionary(r => r.ContactId);
+        Assert.Equal((RecipientState.Sent, ChannelType.Email), (ledger[both].State, ledger[both].Channel));
+        Assert.Equal((RecipientState.Skipped, SkipReasons.NoChannel), (ledger[phoneOnly].State, ledger[phoneOnly].Reason));
+        Assert.Contains("sms: no_channel", ledger[phoneOnly].Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(app.Sender.Envelopes, e => e.Channel == ChannelType.Sms && (e.To == "+14155550111" || e.To == "+14155550112"));
+    }
+
     [Theory]
     [InlineData("multi_channel", null, "channels")]
     [InlineData("multi_channel", new string[0], "channels")]
