@@ -31,13 +31,19 @@ internal static class Groups
         IReadOnlyList<string> Targets, string Store, int QuietWaitSeconds, int Repeat, bool Typing, string PeersDirectory);
 
     /// <summary>One measured step: the Node client's report plus the CPU every party used over it.</summary>
-    private sealed record StepRun(double Rate, JsonElement Report, double Seconds, double ServerCpu, double ClientsCpu, double PostgresCpu, double OthersCpu, string Load)
+    private sealed record StepRun(double Rate, JsonElement Report, double Seconds, double ServerCpu, double ClientsCpu, double PostgresCpu, double OthersCpu, string Load, bool UsesDatabase)
     {
         public double P50 => Report.GetProperty("p50").ValueKind == JsonValueKind.Number ? Report.GetProperty("p50").GetDouble() : double.NaN;
 
         public double P99 => Report.GetProperty("p99").ValueKind == JsonValueKind.Number ? Report.GetProperty("p99").GetDouble() : double.NaN;
 
         public double Delivered => Report.GetProperty("deliveredPerSec").GetDouble();
+
+        /// <summary>
+        /// Server CPU (ms) per message sent over the step, warm-up included: the message, its two typing calls and its deliveries;
+        /// for Hub, PostgreSQL's CPU too (the peer stores nothing).
+        /// </summary>
+        public double CpuMsPerMessage => (ServerCpu + (UsesDatabase ? PostgresCpu : 0)) * Seconds * 1000 / Math.Max(1, Report.GetProperty("sentAll").GetInt64());
 
         public double DeliveryRatio => Report.GetProperty("expected").GetInt64() is var e and > 0 ? Report.GetProperty("received").GetInt64() / (double)e : 0;
 
@@ -60,10 +66,12 @@ internal static class Groups
 
         public double ErrorRatio => Machine.Median(Runs.Select(r => r.ErrorRatio));
 
+        public double CpuMsPerMessage => Machine.Median(Runs.Select(r => r.CpuMsPerMessage));
+
         public bool Held => !Runs.Any(r => r.Aborted) && P99 < LimitMs && DeliveryRatio >= 0.999 && ErrorRatio < 0.001;
     }
 
-    private sealed record TargetResult(string Target, string Label, IReadOnlyList<Step> Steps)
+    private sealed record TargetResult(string Target, string Label, IReadOnlyList<Step> Steps, double IdleCpu)
     {
         public Step? Best => Steps.Where(s => s.Held).MaxBy(s => s.Rate);
     }
@@ -218,8 +226,15 @@ internal static class Groups
             Console.WriteLine(string.Create(ci, $"{target}: {connected.GetProperty("connected").GetInt32()} / {members} connected in {connected.GetProperty("connectMs").GetInt32() / 1000.0:0.0} s, conversations opened in {connected.GetProperty("setupMs").GetInt32() / 1000.0:0.0} s"));
             if (connected.GetProperty("connected").GetInt32() != members)
             {
-                return new TargetResult(target, label, []);
+                return new TargetResult(target, label, [], double.NaN);
             }
+
+            // The server's CPU with everyone connected and nobody typing: its floor under the steps.
+            await Task.Delay(2000);
+            var (idle0, idleWall) = (serverCpu(), Stopwatch.StartNew());
+            await Task.Delay(5000);
+            var idle = (serverCpu() - idle0) / idleWall.Elapsed.TotalSeconds;
+            Console.WriteLine(string.Create(ci, $"{target}: idle server cpu {idle:0.000} cores with {members} connected"));
 
             var steps = new List<Step>();
             var id = 0;
@@ -233,12 +248,16 @@ internal static class Groups
                     var (s0, c0, p0, m0) = (serverCpu(), clients.CpuSeconds, Machine.CpuOf("postgres"), Fanout.MachineCpu());
                     var clock = Stopwatch.StartNew();
                     var report = await clients.CommandAsync(new { cmd = "step", id = ++id, rate, warmup = options.Warmup, seconds = options.Seconds, typing = options.Typing },
-                        TimeSpan.FromSeconds(options.Warmup + options.Seconds + 60));
+                        TimeSpan.FromSeconds(options.Warmup + options.Seconds + 200));
                     var wall = clock.Elapsed.TotalSeconds;
                     var (s1, c1, p1, m1) = (serverCpu(), clients.CpuSeconds, Machine.CpuOf("postgres"), Fanout.MachineCpu());
                     var run = new StepRun(rate, report, wall, (s1 - s0) / wall, (c1 - c0) / wall, (p1 - p0) / wall,
-                        Math.Max(0, (m1 - m0) - (s1 - s0) - (c1 - c0) - (p1 - p0)) / wall, load);
+                        Math.Max(0, (m1 - m0) - (s1 - s0) - (c1 - c0) - (p1 - p0)) / wall, load, target == "hub");
                     runs.Add(run);
+                    if (run.Aborted)
+                    {
+                        break; // an aborted run fails the step whatever the others do
+                    }
                     Console.WriteLine(string.Create(ci,
                         $"{target} {rate:0.###}/s per member: {(run.Aborted ? "ABORTED (overloaded), " : "")}sent {report.GetProperty("sent").GetInt64():#,0} ({report.GetProperty("errors").GetInt64()} errors{(report.GetProperty("lastError").GetString() is { } e ? ": " + e : "")}), received {report.GetProperty("received").GetInt64():#,0} / {report.GetProperty("expected").GetInt64():#,0}, {run.Delivered:#,0} delivered/s, p50 {run.P50:0.00} ms, p99 {run.P99:0.00} ms, max {report.GetProperty("max").GetDouble():0.0} ms; typing {report.GetProperty("typingReceived").GetInt64():#,0} / {report.GetProperty("typingExpected").GetInt64():#,0}; cpu server {run.ServerCpu:0.00} clients {run.ClientsCpu:0.00} postgres {run.PostgresCpu:0.00} others {run.OthersCpu:0.00}; settled {report.GetProperty("settleMs").GetInt64() / 1000.0:0.0} s first; load {load}"));
                 }
@@ -263,7 +282,7 @@ internal static class Groups
                 }
             }
 
-            return new TargetResult(target, label, steps);
+            return new TargetResult(target, label, steps, idle);
         }
         finally
         {
@@ -293,6 +312,8 @@ internal static class Groups
         sb.AppendLine(ci, $"| messages sent/s at that rate ({members:#,0} members) | {At(hub?.Best, s => s.Rate * members, "#,0")} | {At(peer?.Best, s => s.Rate * members, "#,0")} | {Ratio(hub?.Best, peer?.Best, s => s.Rate)} |");
         sb.AppendLine(ci, $"| delivered msg/s at that rate (receipts at the other {options.Members - 1}) | {At(hub?.Best, s => s.Delivered, "#,0")} | {At(peer?.Best, s => s.Delivered, "#,0")} | {Ratio(hub?.Best, peer?.Best, s => s.Delivered)} |");
         sb.AppendLine(ci, $"| p50 / p99 ms at that rate | {At(hub?.Best, s => s.P50, "0.0")} / {At(hub?.Best, s => s.P99, "0.0")} | {At(peer?.Best, s => s.P50, "0.0")} / {At(peer?.Best, s => s.P99, "0.0")} | |");
+        sb.AppendLine(ci, $"| server CPU ms per message at that rate (with its typing and deliveries; Hub + PostgreSQL) | {At(hub?.Best, s => s.CpuMsPerMessage, "0.00")} | {At(peer?.Best, s => s.CpuMsPerMessage, "0.00")} | {Ratio(hub?.Best, peer?.Best, s => s.CpuMsPerMessage)} |");
+        sb.AppendLine(ci, $"| server CPU with everyone connected and idle, cores | {hub?.IdleCpu:0.000} | {peer?.IdleCpu:0.000} | |");
         var h1 = hub?.Steps.FirstOrDefault(s => Math.Abs(s.Rate - 1) < 1e-9);
         var p1 = peer?.Steps.FirstOrDefault(s => Math.Abs(s.Rate - 1) < 1e-9);
         sb.AppendLine(ci, $"| at 1 msg/s per member: delivered msg/s | {At(h1, s => s.Delivered, "#,0")} | {At(p1, s => s.Delivered, "#,0")} | {Ratio(h1, p1, s => s.Delivered)} |");
@@ -300,8 +321,8 @@ internal static class Groups
         sb.AppendLine();
         sb.AppendLine("Every step (per run; a step holds when the medians over its runs have p99 under the limit, ≥ 99.9 % of receipts and < 0.1 % refused sends; a run is aborted — and the step not held — once over 1 % of its messages have waited more than 1 s for the server's answer). CPU in cores over the step: server (Hub's process, or the socket.io server), the client process, PostgreSQL, everything else on the machine (other work: noise).");
         sb.AppendLine();
-        sb.AppendLine("| target | msg/s per member | held | sent | errors | received / expected | delivered/s | p50 ms | p99 ms | p99.9 ms | max ms | typing received / sent × (M−1), indicative | send lateness mean / max ms | server cpu | clients cpu | postgres cpu | others cpu | load |");
-        sb.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine("| target | msg/s per member | held | sent | errors | received / expected | delivered/s | p50 ms | p99 ms | p99.9 ms | max ms | typing received / sent × (M−1), indicative | send lateness mean / max ms | server cpu | server (+ PostgreSQL for Hub) cpu ms / message | clients cpu | postgres cpu | others cpu | load |");
+        sb.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var result in results)
         {
             foreach (var step in result.Steps)
@@ -309,7 +330,7 @@ internal static class Groups
                 foreach (var r in step.Runs)
                 {
                     var j = r.Report;
-                    sb.AppendLine(ci, $"| {result.Target} | {r.Rate:0.###} | {(step.Held ? "yes" : r.Aborted ? "no (aborted: overloaded)" : "no")} | {j.GetProperty("sent").GetInt64():#,0} | {j.GetProperty("errors").GetInt64():#,0} | {j.GetProperty("received").GetInt64():#,0} / {j.GetProperty("expected").GetInt64():#,0} | {r.Delivered:#,0} | {r.P50:0.00} | {r.P99:0.00} | {Num(j, "p999"):0.00} | {Num(j, "max"):0.0} | {j.GetProperty("typingReceived").GetInt64():#,0} / {j.GetProperty("typingExpected").GetInt64():#,0} | {Num(j, "lateMeanMs"):0.0} / {Num(j, "lateMaxMs"):0} | {r.ServerCpu:0.00} | {r.ClientsCpu:0.00} | {r.PostgresCpu:0.00} | {r.OthersCpu:0.00} | {r.Load} |");
+                    sb.AppendLine(ci, $"| {result.Target} | {r.Rate:0.###} | {(step.Held ? "yes" : r.Aborted ? "no (aborted: overloaded)" : "no")} | {j.GetProperty("sent").GetInt64():#,0} | {j.GetProperty("errors").GetInt64():#,0} | {j.GetProperty("received").GetInt64():#,0} / {j.GetProperty("expected").GetInt64():#,0} | {r.Delivered:#,0} | {r.P50:0.00} | {r.P99:0.00} | {Num(j, "p999"):0.00} | {Num(j, "max"):0.0} | {j.GetProperty("typingReceived").GetInt64():#,0} / {j.GetProperty("typingExpected").GetInt64():#,0} | {Num(j, "lateMeanMs"):0.0} / {Num(j, "lateMaxMs"):0} | {r.ServerCpu:0.00} | {r.CpuMsPerMessage:0.00} | {r.ClientsCpu:0.00} | {r.PostgresCpu:0.00} | {r.OthersCpu:0.00} | {r.Load} |");
                 }
             }
         }

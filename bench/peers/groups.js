@@ -152,7 +152,7 @@ async function step({ id, rate, warmup, seconds, typing }) {
   const end = warmEnd + seconds * 1000;
   const planned = members.length * rate * (warmup + seconds);
   let sent = 0, due = 0, acked = 0, errors = 0, typingSent = 0, lastError = null, stopped = false, aborted = false;
-  let lateSum = 0, lateMax = 0, key = 0;
+  let lateSum = 0, lateMax = 0, key = 0, sentAll = 0;
 
   const fail = (e) => { errors++; lastError = String(e && e.message || e); };
   const call = (m, event, payload) => { pending++; return m.call(event, payload).finally(() => { pending--; }); };
@@ -181,6 +181,7 @@ async function step({ id, rate, warmup, seconds, typing }) {
         }
         const t = nowUs();
         if (measured) { sent++; if (!firstSendUs) firstSendUs = t; }
+        sentAll++;
         const k = ++key;
         sendsInFlight.set(k, Date.now());
         call(m, 'message.send', { conversationId: m.conversationId, content: `~${measured ? id : 0}:${m.i}:${t}~ ${FILLER}` })
@@ -216,7 +217,7 @@ async function step({ id, rate, warmup, seconds, typing }) {
   finished = true;
   const span = (lastReceiveUs - firstSendUs) / 1e6;
   return {
-    rate, due, sent, acked, errors, lastError, aborted, expected: sent * perMessage, received, echoes, stray,
+    rate, due, sent, sentAll, acked, errors, lastError, aborted, expected: sent * perMessage, received, echoes, stray,
     deliveredPerSec: span > 0 ? received / span : 0, sentPerSec: sent / seconds,
     p50: percentile(0.5, received), p99: percentile(0.99, received), p999: percentile(0.999, received), max: maxLatency / 1000,
     typingSent, typingExpected: typingSent * perMessage, typingReceived, lateMeanMs: sent ? lateSum / sent : 0, lateMaxMs: lateMax,
