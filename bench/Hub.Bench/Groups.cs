@@ -102,6 +102,10 @@ internal static class Groups
         var settings = new Dictionary<string, string?>
         {
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "Critical",
+            // An overloaded step makes Hub log every failed call (e.g. its connection pool exhausted); the client counts and
+            // reports them (errors, last error), so the console keeps to the tables.
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Critical",
+            ["Logging:LogLevel:Microsoft.AspNetCore.SignalR"] = "Critical",
             // Hub's per-connection limits (10 messages/s, 20 signals/s by default) would refuse the top steps: raised to
             // fit --max (typing is two signals per message), and printed with the table.
             ["Realtime:MessagesPerSecond"] = Math.Max(10, (int)Math.Ceiling(options.Max * 2)).ToString(ci),
@@ -229,13 +233,6 @@ internal static class Groups
                 return new TargetResult(target, label, [], double.NaN);
             }
 
-            // The server's CPU with everyone connected and nobody typing: its floor under the steps.
-            await Task.Delay(2000);
-            var (idle0, idleWall) = (serverCpu(), Stopwatch.StartNew());
-            await Task.Delay(5000);
-            var idle = (serverCpu() - idle0) / idleWall.Elapsed.TotalSeconds;
-            Console.WriteLine(string.Create(ci, $"{target}: idle server cpu {idle:0.000} cores with {members} connected"));
-
             var steps = new List<Step>();
             var id = 0;
             async Task<Step> RunStepAsync(double rate)
@@ -254,12 +251,12 @@ internal static class Groups
                     var run = new StepRun(rate, report, wall, (s1 - s0) / wall, (c1 - c0) / wall, (p1 - p0) / wall,
                         Math.Max(0, (m1 - m0) - (s1 - s0) - (c1 - c0) - (p1 - p0)) / wall, load, target == "hub");
                     runs.Add(run);
+                    Console.WriteLine(string.Create(ci,
+                        $"{target} {rate:0.###}/s per member: {(run.Aborted ? "ABORTED (overloaded), " : "")}sent {report.GetProperty("sent").GetInt64():#,0} ({report.GetProperty("errors").GetInt64()} errors{(report.GetProperty("lastError").GetString() is { } e ? ": " + e : "")}), received {report.GetProperty("received").GetInt64():#,0} / {report.GetProperty("expected").GetInt64():#,0}, {run.Delivered:#,0} delivered/s, p50 {run.P50:0.00} ms, p99 {run.P99:0.00} ms, max {report.GetProperty("max").GetDouble():0.0} ms; typing {report.GetProperty("typingReceived").GetInt64():#,0} / {report.GetProperty("typingExpected").GetInt64():#,0}; cpu server {run.ServerCpu:0.00} clients {run.ClientsCpu:0.00} postgres {run.PostgresCpu:0.00} others {run.OthersCpu:0.00}; settled {report.GetProperty("settleMs").GetInt64() / 1000.0:0.0} s first; load {load}"));
                     if (run.Aborted)
                     {
                         break; // an aborted run fails the step whatever the others do
                     }
-                    Console.WriteLine(string.Create(ci,
-                        $"{target} {rate:0.###}/s per member: {(run.Aborted ? "ABORTED (overloaded), " : "")}sent {report.GetProperty("sent").GetInt64():#,0} ({report.GetProperty("errors").GetInt64()} errors{(report.GetProperty("lastError").GetString() is { } e ? ": " + e : "")}), received {report.GetProperty("received").GetInt64():#,0} / {report.GetProperty("expected").GetInt64():#,0}, {run.Delivered:#,0} delivered/s, p50 {run.P50:0.00} ms, p99 {run.P99:0.00} ms, max {report.GetProperty("max").GetDouble():0.0} ms; typing {report.GetProperty("typingReceived").GetInt64():#,0} / {report.GetProperty("typingExpected").GetInt64():#,0}; cpu server {run.ServerCpu:0.00} clients {run.ClientsCpu:0.00} postgres {run.PostgresCpu:0.00} others {run.OthersCpu:0.00}; settled {report.GetProperty("settleMs").GetInt64() / 1000.0:0.0} s first; load {load}"));
                 }
 
                 var step = new Step(rate, runs, options.P99LimitMs);
@@ -282,6 +279,12 @@ internal static class Groups
                 }
             }
 
+            // The server's CPU with everyone still connected and nobody typing (after the steps, every call answered): its floor.
+            await Task.Delay(3000);
+            var (idle0, idleWall) = (serverCpu(), Stopwatch.StartNew());
+            await Task.Delay(5000);
+            var idle = (serverCpu() - idle0) / idleWall.Elapsed.TotalSeconds;
+            Console.WriteLine(string.Create(ci, $"{target}: idle server cpu {idle:0.000} cores with {members} connected, after the steps"));
             return new TargetResult(target, label, steps, idle);
         }
         finally
@@ -313,7 +316,7 @@ internal static class Groups
         sb.AppendLine(ci, $"| delivered msg/s at that rate (receipts at the other {options.Members - 1}) | {At(hub?.Best, s => s.Delivered, "#,0")} | {At(peer?.Best, s => s.Delivered, "#,0")} | {Ratio(hub?.Best, peer?.Best, s => s.Delivered)} |");
         sb.AppendLine(ci, $"| p50 / p99 ms at that rate | {At(hub?.Best, s => s.P50, "0.0")} / {At(hub?.Best, s => s.P99, "0.0")} | {At(peer?.Best, s => s.P50, "0.0")} / {At(peer?.Best, s => s.P99, "0.0")} | |");
         sb.AppendLine(ci, $"| server CPU ms per message at that rate (with its typing and deliveries; Hub + PostgreSQL) | {At(hub?.Best, s => s.CpuMsPerMessage, "0.00")} | {At(peer?.Best, s => s.CpuMsPerMessage, "0.00")} | {Ratio(hub?.Best, peer?.Best, s => s.CpuMsPerMessage)} |");
-        sb.AppendLine(ci, $"| server CPU with everyone connected and idle, cores | {hub?.IdleCpu:0.000} | {peer?.IdleCpu:0.000} | |");
+        sb.AppendLine(ci, $"| server CPU with everyone connected and idle (after the steps), cores | {hub?.IdleCpu:0.000} | {peer?.IdleCpu:0.000} | |");
         var h1 = hub?.Steps.FirstOrDefault(s => Math.Abs(s.Rate - 1) < 1e-9);
         var p1 = peer?.Steps.FirstOrDefault(s => Math.Abs(s.Rate - 1) < 1e-9);
         sb.AppendLine(ci, $"| at 1 msg/s per member: delivered msg/s | {At(h1, s => s.Delivered, "#,0")} | {At(p1, s => s.Delivered, "#,0")} | {Ratio(h1, p1, s => s.Delivered)} |");
