@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Hub's benchmarks side by side with their peers (bench/README.md). Installs what a scenario needs (apt: wrk,
-# nginx, postfix for smtp-sink; npm ci in bench/peers: ws, socket.io, @microsoft/signalr, nodemailer), starts
+# nginx, postfix for smtp-sink; npm ci in bench/peers: ws, socket.io, socket.io-client, @microsoft/signalr, nodemailer), starts
 # PostgreSQL when a scenario needs it (scripts/lib/services.sh), builds Hub.Bench in Release, runs and prints
 # each scenario's table. Nothing is committed or left running; loopback only.
 #
 #   bench/run.sh all                      # every scenario with its defaults, one after the other
-#   bench/run.sh fanout|connections|tracking|campaign|latency|classify [scenario options]   # one scenario (see --help)
+#   bench/run.sh fanout|groups|connections|tracking|campaign|latency|classify [scenario options]   # one scenario (see --help)
 #   bench/run.sh --help
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,14 +31,18 @@ apt_packages() {
   return 0
 }
 
+peers_installed=""
 node_peers() {
+  [ -n "$peers_installed" ] && return 0
   command -v node >/dev/null || { say "node (20+) is required"; exit 2; }
   (cd "$here/peers" && npm ci --no-audit --no-fund --loglevel=error)
+  peers_installed=1
 }
 
 needs() {
   case "$1" in
     fanout) node_peers ;;
+    groups) node_peers; start_postgres ;;
     classify) ;;
     tracking) apt_packages wrk nginx; start_postgres ;;
     campaign) apt_packages postfix; node_peers; start_postgres ;;
@@ -47,7 +51,7 @@ needs() {
   esac
 }
 
-# One descriptor per connection on each side (fan-out: 1,000 clients; connections: 10,000).
+# One descriptor per connection on each side (fan-out and groups: 1,000 clients; connections: 10,000).
 want=65536
 hard=$(ulimit -Hn)
 if [[ "$hard" != unlimited && "$hard" -lt "$want" ]]; then want=$hard; fi
@@ -69,13 +73,13 @@ case "$scenario" in
   -h|--help|help)
     build; dotnet "$here/Hub.Bench/bin/Release/net10.0/Hub.Bench.dll" --help ;;
   all)
-    for s in fanout connections tracking campaign latency classify; do needs "$s"; done
+    for s in fanout groups connections tracking campaign latency classify; do needs "$s"; done
     build
     status=0
-    for s in fanout connections tracking campaign latency classify; do run "$s" || status=$?; done
+    for s in fanout groups connections tracking campaign latency classify; do run "$s" || status=$?; done
     exit $status ;;
-  fanout|connections|classify|tracking|campaign|latency)
+  fanout|groups|connections|classify|tracking|campaign|latency)
     needs "$scenario"; build; run "$scenario" "$@" ;;
   *)
-    say "unknown scenario $scenario (all, fanout, connections, tracking, campaign, latency, classify)"; exit 2 ;;
+    say "unknown scenario $scenario (all, fanout, groups, connections, tracking, campaign, latency, classify)"; exit 2 ;;
 esac

@@ -29,6 +29,9 @@ internal static class BenchMain
                       --batch is the campaign's settings.batch_size (Hub's default 100). --pool is Hub's Email:SmtpPoolSize and nodemailer's maxConnections; --set passes any Hub setting (e.g. Delivery:Workers=4).
                   latency [--rate 50] [--seconds 20] [--customers 200] [--store postgres|sqlite] [--quiet-wait 5]
                       Scenario 7: Twilio-signed inbound SMS webhook → message.received on an agent's /hubs/agent; p50/p99, classifier on vs off.
+                  groups [--conversations 100] [--members 10] [--seconds 10] [--warmup 2] [--start 1] [--min 0.015625] [--max 32] [--p99 100] [--targets hub,socketio] [--store postgres|sqlite] [--repeat 1] [--typing on|off] [--quiet-wait 3]
+                      Scenario 2: group messaging with typing — conversations of M members (Hub: a web-chat contact on /hubs/client + M-1 agents on /hubs/agent; peer: socket.io rooms),
+                      every member types and sends at a per-member rate, doubled (or halved) per step; the highest rate held with p99 < --p99 ms and every message delivered.
                   connections [--clients 10000] [--hold 10] [--concurrency 50] [--quiet-wait 5]
                       Scenario 3: ramp to N idle authenticated connections (Hub /hubs/client vs socket.io with JWT auth); memory per connection, connects/s.
                 """);
@@ -78,6 +81,26 @@ internal static class BenchMain
             case "latency":
                 return await Latency.RunAsync(new Latency.Options(Int(args, "--rate", 50), Int(args, "--seconds", 20), Int(args, "--customers", 200),
                     Str(args, "--store") ?? "postgres", Int(args, "--quiet-wait", 5)));
+            case "groups":
+                var groupTargets = (Str(args, "--targets") ?? "hub,socketio").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                if (groupTargets.FirstOrDefault(t => !Groups.AllTargets.Contains(t)) is { } unknownGroupTarget)
+                {
+                    Console.Error.WriteLine($"unknown target {unknownGroupTarget}; known: {string.Join(", ", Groups.AllTargets)}");
+                    return 2;
+                }
+
+                var groupOptions = new Groups.Options(Int(args, "--conversations", 100), Int(args, "--members", 10), Int(args, "--seconds", 10), Int(args, "--warmup", 2),
+                    Dbl(args, "--start", 1), Dbl(args, "--min", 0.015625), Dbl(args, "--max", 32), Dbl(args, "--p99", 100), groupTargets,
+                    Str(args, "--store") ?? "postgres", Int(args, "--quiet-wait", 3), Int(args, "--repeat", 1), Str(args, "--typing") != "off", Peers(args));
+                if (groupOptions.Conversations is < 1 or > 2000 || groupOptions.Members is < 2 or > 100 || groupOptions.Seconds is < 1 or > 20 || groupOptions.Warmup is < 0 or > 10
+                    || groupOptions.Min <= 0 || groupOptions.Start < groupOptions.Min || groupOptions.Max < groupOptions.Start || groupOptions.Max > 1000 || groupOptions.Repeat is < 1 or > 5
+                    || groupOptions.Store is not ("postgres" or "sqlite"))
+                {
+                    Console.Error.WriteLine("--conversations 1..2000, --members 2..100, --seconds 1..20, --warmup 0..10, 0 < --min <= --start <= --max <= 1000, --repeat 1..5, --store postgres|sqlite");
+                    return 2;
+                }
+
+                return await Groups.RunAsync(groupOptions);
             case "connections":
                 return await Connections.RunAsync(new Connections.Options(Int(args, "--clients", 10_000), Int(args, "--hold", 10), Int(args, "--concurrency", 50),
                     Peers(args), Int(args, "--quiet-wait", 5)));
@@ -116,6 +139,9 @@ internal static class BenchMain
             ? peers
             : throw new InvalidOperationException($"{peers}/node_modules is missing: run `npm ci` there (or bench/run.sh).");
     }
+
+    private static double Dbl(string[] args, string name, double fallback) =>
+        Str(args, name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
 
     private static int Int(string[] args, string name, int fallback) =>
         Str(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;

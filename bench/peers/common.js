@@ -1,4 +1,5 @@
 'use strict';
+const crypto = require('crypto');
 // Shared by the peer servers and the client harness: the clock, the payload, the stdin control loop.
 
 // CLOCK_MONOTONIC in microseconds (libuv's uv_hrtime). .NET's Stopwatch.GetTimestamp() reads the same
@@ -70,7 +71,28 @@ function control(handlers) {
   process.stdin.on('end', () => process.exit(0));
 }
 
+// HS256 JWT check: signature, expiry; returns the claims (with a subject) or null.
+function verifyClaims(token, secret) {
+  if (typeof token !== 'string') return null;
+  const parts = token.split('.');
+  if (parts.length !== 3) return null;
+  const expected = crypto.createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest();
+  const given = Buffer.from(parts[2], 'base64url');
+  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return null;
+  try {
+    const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    if (!claims.sub || (claims.exp && claims.exp * 1000 < Date.now())) return null;
+    return claims;
+  } catch { return null; }
+}
+
+// The subject of a valid token, or null.
+function verifyJwt(token, secret) {
+  const claims = verifyClaims(token, secret);
+  return claims ? claims.sub : null;
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const immediate = () => new Promise((r) => setImmediate(r));
 
-module.exports = { nowUs, pushEvent, arg, control, sleep, immediate };
+module.exports = { nowUs, pushEvent, arg, control, sleep, immediate, verifyJwt, verifyClaims };

@@ -10,9 +10,8 @@
 //   {"cmd":"quit"}
 // --jwt-secret S (socket.io): every connection must present an HS256 JWT signed with S, unexpired, with a
 // subject (handshake auth.token), as Hub's end-user tokens are checked; refused otherwise.
-const crypto = require('crypto');
 const http = require('http');
-const { nowUs, pushEvent, arg, control, sleep, immediate } = require('./common');
+const { nowUs, pushEvent, arg, control, sleep, immediate, verifyJwt } = require('./common');
 
 const kind = arg('kind', 'ws');
 const port = Number(arg('port', '0'));
@@ -69,21 +68,6 @@ if (kind === 'ws') {
 } else {
   console.error(`unknown --kind ${kind}`);
   process.exit(2);
-}
-
-// HS256 JWT check: signature, expiry; returns the subject or null.
-function verifyJwt(token, secret) {
-  if (typeof token !== 'string') return null;
-  const parts = token.split('.');
-  if (parts.length !== 3) return null;
-  const expected = crypto.createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest();
-  const given = Buffer.from(parts[2], 'base64url');
-  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return null;
-  try {
-    const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-    if (!claims.sub || (claims.exp && claims.exp * 1000 < Date.now())) return null;
-    return claims.sub;
-  } catch { return null; }
 }
 
 async function run({ seconds, rate, window }) {
