@@ -4,9 +4,13 @@ using Hub.Core.Analytics;
 using Hub.Core.Channels;
 using Hub.Core.Contacts;
 using Hub.Core.Inbox;
+using Hub.Core.Realtime;
+using Hub.Server.Auth;
 using Hub.Server.Inbox;
+using Hub.Server.Realtime;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Server.Tests.Inbox;
 
@@ -66,6 +70,40 @@ public sealed class CsatTests(CsatApp app) : IClassFixture<CsatApp>
         // Answered: a second digit is just a message (a new conversation, as any SMS after resolution), not a second score.
         await app.ReceiveAsync(Sms(workspace, phone, "5"));
         Assert.Equal(4, Assert.Single(await app.SurveysAsync(workspace, first.ConversationId)).Score);
+    }
+
+    [Fact]
+    public async Task Resolving_a_web_chat_conversation_asks_in_the_chat_and_the_visitors_score_keeps_it_resolved()
+    {
+        var (admin, workspace, _) = await app.TenantAsync();
+        var userId = $"visitor-{Guid.NewGuid():N}";
+        var contactId = (await admin.PostJsonAsync("/api/v1/contacts", new { external_id = userId })).GetProperty("id").GetGuid();
+        async Task<SendMessageResult> VisitorSays(string text)
+        {
+            await using var scope = app.Scope();
+            scope.ServiceProvider.GetRequiredService<ScopedWorkspaceContext>().Use(workspace);
+            return await scope.ServiceProvider.GetRequiredService<ConversationMessaging>()
+                .SendFromEndUserAsync(workspace, contactId, userId, new SendMessageRequest(null, text), CancellationToken.None);
+        }
+
+        var first = await VisitorSays("Where is my parcel?");
+        await Resolve(admin, first.ConversationId);
+
+        // Asked in the chat itself (a live message), not through the outbox.
+        var asked = await app.InAsync(workspace, db => db.Messages.AsNoTracking()
+            .Where(m => m.ConversationId == first.ConversationId && m.SenderType == SenderType.System).ToListAsync());
+        var question = Assert.Single(asked);
+        Assert.Equal((ChannelType.Chat, MessageDirection.Outbound, Question), (question.ChannelType, question.Direction, question.Text));
+        Assert.Empty(await app.QuestionsAsync(workspace, first.ConversationId));
+
+        var reply = await VisitorSays("5");
+        Assert.Equal(first.ConversationId, reply.ConversationId);
+        Assert.Equal(5, Assert.Single(await app.SurveysAsync(workspace, first.ConversationId)).Score);
+        Assert.Equal(ConversationStatus.Resolved, (await app.ConversationAsync(workspace, first.ConversationId)).Status);
+
+        // Anything after the score is a new message that reopens the chat as usual.
+        var after = await VisitorSays("One more thing");
+        Assert.Equal(ConversationStatus.Open, (await app.ConversationAsync(workspace, after.ConversationId)).Status);
     }
 
     [Fact]
