@@ -9,19 +9,21 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Web.Tests.Analytics;
 
-public sealed class AnalyticsPageTests : DashboardTestContext
+public sealed class AnalyticsPageTests : AsyncDisposingTestContext
 {
     private static readonly DateTimeOffset Day = new(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
 
     public AnalyticsPageTests()
     {
         Services.AddSingleton(TimeProvider.System);
-        Services.AddSingleton<AgentConnection>(sp => new FakeAgentConnection(sp.GetRequiredService<HubApi>(), sp.GetRequiredService<IApiTokenSource>()));
+        Services.AddScoped<AgentConnection>(sp => _agent ??= new FakeAgentConnection(sp.GetRequiredService<HubApi>(), sp.GetRequiredService<IApiTokenSource>()));
         Api.On(HttpMethod.Get, "/api/v1/analytics/alerts", new List<AlertRuleDto>());
         Api.On(HttpMethod.Get, "/api/v1/analytics/alerts/events", new List<AnalyticsAlertMessage>());
     }
 
-    private FakeAgentConnection Agent => (FakeAgentConnection)Services.GetRequiredService<AgentConnection>();
+    private FakeAgentConnection? _agent;
+
+    private FakeAgentConnection Agent => _agent ?? throw new InvalidOperationException("The page has not asked for the connection yet.");
 
     [Fact]
     public void The_builder_sends_the_spec_request_and_renders_the_series_as_chart_and_table()
