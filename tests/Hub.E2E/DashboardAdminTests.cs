@@ -23,8 +23,10 @@ public sealed class DashboardAdminTests(DashboardHubApp app, ITestOutputHelper o
         var page = await app.SignInAsync(browser, HubApp.AdminEmail, HubApp.AdminPassword);
         page.PageError += (_, e) => output.WriteLine($"[browser error] {e}");
 
-        await page.GetByTestId("nav-settings").ClickAsync();
+        await page.GotoAsync("/settings");
         await Expect(page.GetByTestId("settings-title")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("nav-settings")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-testid=channels-table][data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
 
         // Channels (first tab): send a test through the dev sink and see what the provider did.
         await page.GetByTestId("channel-test-to-Sink SMS").FillAsync("+15557654321");
@@ -54,12 +56,12 @@ public sealed class DashboardAdminTests(DashboardHubApp app, ITestOutputHelper o
     public async Task An_admin_builds_an_analytics_report_that_draws_a_chart()
     {
         var admin = await app.SignedInAsync();
-        var today = DateTimeOffset.UtcNow.Date;
+        var now = DateTimeOffset.UtcNow.AddMinutes(-5);
         for (var d = 0; d < 5; d++)
         {
             for (var n = 0; n <= d; n++)
             {
-                var at = new DateTimeOffset(today.AddDays(-d).AddHours(1), TimeSpan.Zero);
+                var at = now.AddDays(-d);
                 (await admin.PostAsJsonAsync("/api/v1/events", new { user_id = $"e2e-{n}", event_type = "page_view", event_timestamp = at })).EnsureSuccessStatusCode();
             }
         }
@@ -71,7 +73,8 @@ public sealed class DashboardAdminTests(DashboardHubApp app, ITestOutputHelper o
         await using var __ = browser;
         var page = await app.SignInAsync(browser, HubApp.AdminEmail, HubApp.AdminPassword);
         page.PageError += (_, e) => output.WriteLine($"[browser error] {e}");
-        await page.GetByTestId("nav-analytics").ClickAsync();
+        await page.GotoAsync("/analytics");
+        await Expect(page.Locator("[data-testid=report-builder][data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await page.GetByTestId("report-event-types").FillAsync("page_view");
         await page.GetByTestId("report-run").ClickAsync();
 
@@ -95,8 +98,10 @@ public sealed class DashboardAdminTests(DashboardHubApp app, ITestOutputHelper o
         var page = await app.SignInAsync(browser, email, "Member-Passw0rd-Test");
         await Expect(page.GetByTestId("nav-settings")).ToHaveCountAsync(0);
         await page.GotoAsync("/settings");
-        await Expect(page.GetByText("Your role does not give you access to this page.")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("access-denied")).ToContainTextAsync("Your role does not give you access to this page.");
         await Expect(page.GetByTestId("settings-title")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("channels-table")).ToHaveCountAsync(0);
+        var agent = await app.SignedInAsync(email, "Member-Passw0rd-Test");
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await agent.GetAsync("/api/v1/api-keys")).StatusCode);
     }
 }
