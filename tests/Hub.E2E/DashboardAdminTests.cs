@@ -30,12 +30,15 @@ public sealed class DashboardAdminTests(DashboardHubApp app, ITestOutputHelper o
 
         // Channels (first tab): send a test through the dev sink and see what the provider did.
         await page.GetByTestId("channel-test-to-Sink SMS").FillAsync("+15557654321");
+        await Expect(page.GetByTestId("channel-test-to-Sink SMS")).ToHaveValueAsync("+15557654321");
         await page.GetByTestId("channel-test-Sink SMS").ClickAsync();
-        await Expect(page.GetByTestId("channel-test-result-Sink SMS")).ToContainTextAsync("sent (provider id dev-sink-", new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("channel-test-result-Sink SMS")).ToContainTextAsync("+15557654321");
+        await Expect(page.GetByTestId("channel-test-result-Sink SMS")).ToContainTextAsync("sent (provider id dev-sink-", new() { Timeout = 30_000 });
         await DashboardHubApp.ScreenshotAsync(page, "settings");
 
         // API keys: the secret is shown once, and it works.
         await page.GetByRole(AriaRole.Tab, new() { Name = "API keys" }).ClickAsync();
+        await Expect(page.GetByTestId("api-keys-table")).ToContainTextAsync("No API keys"); // loaded, so the form is not re-rendered under the typing
         await page.GetByTestId("api-key-name").FillAsync("E2E key");
         await page.GetByTestId("api-key-create").ClickAsync();
         var secret = (await page.GetByTestId("api-key-secret").TextContentAsync())!.Trim();
@@ -46,6 +49,7 @@ public sealed class DashboardAdminTests(DashboardHubApp app, ITestOutputHelper o
         Assert.True((await withKey.GetAsync("/api/v1/contacts")).IsSuccessStatusCode);
 
         await page.ReloadAsync();
+        await Expect(page.Locator("[data-testid=channels-table][data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await page.GetByRole(AriaRole.Tab, new() { Name = "API keys" }).ClickAsync();
         await Expect(page.GetByTestId("api-keys-table")).ToContainTextAsync("E2E key");
         await Expect(page.GetByTestId("api-key-secret")).ToHaveCountAsync(0);
