@@ -18,6 +18,13 @@ public sealed class HubGuardFilter(IOptions<RealtimeOptions> options) : IHubFilt
         ArgumentNullException.ThrowIfNull(invocationContext);
         ArgumentNullException.ThrowIfNull(next);
         UseWorkspace(invocationContext.Context, invocationContext.ServiceProvider);
+        if (!IsHubsOwn(invocationContext.Hub))
+        {
+            // The dashboard's Blazor circuits (ComponentHub) send a call per render and UI event; throttling them as a
+            // client's hub calls dropped clicks. Only Hub's own hubs are throttled.
+            return await next(invocationContext);
+        }
+
         // HubMethodName is the C# name; clients know the wire name (message.send…).
         var name = invocationContext.HubMethod.GetCustomAttribute<HubMethodNameAttribute>()?.Name ?? invocationContext.HubMethodName;
         var throttle = (ConnectionThrottle)invocationContext.Context.Items[ThrottleKey]!;
@@ -59,6 +66,8 @@ public sealed class HubGuardFilter(IOptions<RealtimeOptions> options) : IHubFilt
             (context.Context.Items[ThrottleKey] as ConnectionThrottle)?.Dispose();
         }
     }
+
+    private static bool IsHubsOwn(Microsoft.AspNetCore.SignalR.Hub hub) => hub.GetType().Assembly == typeof(HubGuardFilter).Assembly;
 
     private static void UseWorkspace(HubCallerContext caller, IServiceProvider services)
     {

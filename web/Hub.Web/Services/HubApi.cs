@@ -68,6 +68,30 @@ public class HubApi(HttpClient http, IApiTokenSource tokens, NavigationManager n
             : ApiResult<byte[]>.Failure(await ReadProblemAsync(response, cancellationToken));
     }
 
+    /// <summary>Sends text in another media type (a rules.yaml import); 2xx answers are read as <typeparamref name="T"/>.</summary>
+    public virtual async Task<ApiResult<T>> PostTextAsync<T>(string path, string text, string mediaType, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, path.TrimStart('/')));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetTokenAsync(cancellationToken));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Content = new StringContent(text, System.Text.Encoding.UTF8, mediaType);
+        using var response = await http.SendAsync(request, cancellationToken);
+        return response.IsSuccessStatusCode
+            ? ApiResult<T>.Success(await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken))
+            : ApiResult<T>.Failure(await ReadProblemAsync(response, cancellationToken));
+    }
+
+    /// <summary>An answer as text (a rules.yaml export).</summary>
+    public virtual async Task<ApiResult<string>> GetTextAsync(string path, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseAddress, path.TrimStart('/')));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetTokenAsync(cancellationToken));
+        using var response = await http.SendAsync(request, cancellationToken);
+        return response.IsSuccessStatusCode
+            ? ApiResult<string>.Success(await response.Content.ReadAsStringAsync(cancellationToken))
+            : ApiResult<string>.Failure(await ReadProblemAsync(response, cancellationToken));
+    }
+
     private static async Task<ApiProblem> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;

@@ -62,6 +62,7 @@ public static class ChannelsApi
         group.MapPost("/", CreateAsync).RequireAuthorization(HubPolicies.Admin);
         group.MapPatch("/{id:guid}", UpdateAsync).RequireAuthorization(HubPolicies.Admin);
         group.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(HubPolicies.Admin);
+        group.MapPost("/{id:guid}/test", ChannelTestApi.SendAsync).WithName("TestChannel").RequireAuthorization(HubPolicies.Admin);
         return app;
     }
 

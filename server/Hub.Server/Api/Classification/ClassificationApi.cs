@@ -36,6 +36,7 @@ public static class ClassificationApi
         app.MapPost("/api/v1/classify", Classify).WithTags("Intelligence").RequireAuthorization();
         app.MapPut("/api/v1/messages/{id:guid}/classification", CorrectAsync).WithTags("Intelligence").RequireAuthorization(HubPolicies.Inbox);
         app.MapGet("/api/v1/classification/corrections", ExportAsync).WithTags("Intelligence").RequireAuthorization(HubPolicies.Admin);
+        app.MapGet("/api/v1/classification/metrics", IntelligenceMetricsApi.GetAsync).WithTags("Intelligence").RequireAuthorization(HubPolicies.Admin);
         return app;
     }
 

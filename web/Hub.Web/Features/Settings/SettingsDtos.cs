@@ -1,0 +1,48 @@
+using System.Text.Json;
+
+namespace Hub.Web.Features.Settings;
+
+/// <summary>A channel (<c>GET /api/v1/channels</c>); secret settings come masked.</summary>
+public sealed record ChannelDto(Guid Id, string Name, string Type, string Provider, string? Address, bool IsActive, string Health, DateTimeOffset? LastCheckedAt);
+
+/// <summary>What <c>POST /api/v1/channels/{id}/test</c> answers.</summary>
+public sealed record ChannelTestDto(Guid MessageId, Guid ConversationId, Guid ChannelId, string Provider, string To, string Status);
+
+/// <summary>A message's delivery state (<c>GET /api/v1/messages/{id}</c>).</summary>
+public sealed record MessageStatusDto(Guid Id, string Status, string? ExternalId, string? FailureReason);
+
+/// <summary>A member of the workspace.</summary>
+public sealed record MemberDto(Guid Id, string Email, string DisplayName, IReadOnlyList<string> Roles, string Availability, DateTimeOffset CreatedAt)
+{
+    /// <summary>The member's role (one per member).</summary>
+    public string Role => Roles.Count > 0 ? Roles[0] : "";
+}
+
+/// <summary>An API key as listed: never its secret.</summary>
+public sealed record ApiKeyDto(Guid Id, string Name, string Prefix, string Role, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
+
+/// <summary>A new API key with its secret, shown once.</summary>
+public sealed record CreatedApiKeyDto(Guid Id, string Name, string Prefix, string Role, string Key, DateTimeOffset CreatedAt);
+
+/// <summary>A webhook subscription.</summary>
+public sealed record WebhookDto(Guid Id, string Url, IReadOnlyList<string> Subjects, bool Active, string? Description, string SecretHint, DateTimeOffset CreatedAt);
+
+/// <summary>A new subscription with its signing secret, shown once.</summary>
+public sealed record CreatedWebhookDto(Guid Id, string Url, IReadOnlyList<string> Subjects, bool Active, string Secret);
+
+/// <summary>One delivery of a subscription's log.</summary>
+public sealed record WebhookDeliveryDto(
+    Guid Id, Guid SubscriptionId, string Subject, string State, int Attempts, int? LastStatus, string? LastError, int? LastResponseMs,
+    DateTimeOffset? LastAttemptAt, DateTimeOffset CreatedAt, JsonElement Payload);
+
+/// <summary>One class's held-out figures.</summary>
+public sealed record ClassFiguresDto(string Label, double Precision, double Recall, double F1, int Support);
+
+/// <summary>A loaded classifier's evaluation report.</summary>
+public sealed record ModelMetricsDto(
+    string Kind, string ModelFile, bool ReportFound, string? Data, int? TestCount, double? Accuracy, double? MacroF1, string? BaselineName,
+    double? BaselineAccuracy, double? BaselineMacroF1, IReadOnlyList<ClassFiguresDto> PerClass, double? UnknownThreshold,
+    double? AnsweredFraction, double? OutOfScopeUnknownRate, double? LatencyP50Microseconds);
+
+/// <summary>The loaded classifiers' figures.</summary>
+public sealed record IntelligenceMetricsDto(IReadOnlyList<ModelMetricsDto> Models);
