@@ -88,7 +88,7 @@ public sealed class CampaignEditorPageTests : AsyncDisposedTestContext
         Api.On(HttpMethod.Post, $"/api/v1/templates/{_template}/preview", new RenderedPreview("Hi Ada", "<p>Spring sale, Ada!</p><script>alert(1)</script>", "Spring sale, Ada!"));
         var page = Render<CampaignEditorPage>(p => p.Add(x => x.Id, null));
         page.WaitForElement("[data-testid=campaign-save]");
-        page.InvokeAsync(() => page.FindComponent<MudBlazor.MudSelect<Guid?>>().Instance.ValueChanged.InvokeAsync(_template));
+        page.InvokeAsync(() => page.FindComponent<MudBlazor.MudRadioGroup<Guid?>>().Instance.ValueChanged.InvokeAsync(_template));
         page.WaitForAssertion(() => Assert.Contains("Subject: Hi Ada", page.Find("[data-testid=preview-subject]").TextContent, StringComparison.Ordinal));
         var frame = page.Find("iframe[data-testid=preview-frame]");
         Assert.Equal("", frame.GetAttribute("sandbox"));
