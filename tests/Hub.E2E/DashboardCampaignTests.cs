@@ -78,6 +78,12 @@ public sealed partial class DashboardCampaignTests(CampaignDashboardApp app, ITe
         await page.GetByTestId("campaign-description").FillAsync("Twenty percent off everything for a week");
         await page.GetByTestId("campaign-sender-name").FillAsync("Acme Shop");
         await page.GetByLabel(templateName).CheckAsync();
+        await page.WaitForTimeoutAsync(2000);
+        await DashboardHubApp.ScreenshotAsync(page, "debug-after-template");
+        foreach (var line in app.Logs.Where(l => l.Contains("preview", StringComparison.OrdinalIgnoreCase) || l.Contains("rror", StringComparison.Ordinal)).TakeLast(8))
+        {
+            output.WriteLine("[log] " + line);
+        }
         await Expect(page.GetByTestId("preview-subject")).ToContainTextAsync("Spring is here, Ada");
         await Expect(page.FrameLocator("[data-testid=preview-frame]").Locator("h2")).ToHaveTextAsync("Hi Ada!");
         await page.GetByLabel(segmentName).CheckAsync();
