@@ -27,8 +27,8 @@ public sealed class HubGuardFilter(IOptions<RealtimeOptions> options) : IHubFilt
 
         // HubMethodName is the C# name; clients know the wire name (message.send…).
         var name = invocationContext.HubMethod.GetCustomAttribute<HubMethodNameAttribute>()?.Name ?? invocationContext.HubMethodName;
-        var throttle = (ConnectionThrottle)invocationContext.Context.Items[ThrottleKey]!;
-        if (!throttle.TryTake(name))
+        // Only Hub's own hubs are throttled: the dashboard's Blazor circuit hub makes many small calls per interaction by design.
+        if (invocationContext.Context.Items[ThrottleKey] is ConnectionThrottle throttle && !throttle.TryTake(name))
         {
             throw new HubException($"rate_limited: too many {name} calls on this connection; slow down.");
         }
@@ -47,7 +47,11 @@ public sealed class HubGuardFilter(IOptions<RealtimeOptions> options) : IHubFilt
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        context.Context.Items[ThrottleKey] = new ConnectionThrottle(options.Value);
+        if (context.Hub.GetType().Assembly == typeof(HubGuardFilter).Assembly)
+        {
+            context.Context.Items[ThrottleKey] = new ConnectionThrottle(options.Value);
+        }
+
         UseWorkspace(context.Context, context.ServiceProvider);
         await next(context);
     }

@@ -32,6 +32,15 @@ public sealed record SegmentRequest : AudienceFilter
     public string? Description { get; init; }
 }
 
+/// <summary>
+/// What to estimate: a filter and/or saved segments (united, as a campaign's audience is), so the campaign editor can
+/// show the reach of the segments it picked.
+/// </summary>
+public sealed record EstimateRequest : AudienceFilter
+{
+    public List<Guid>? SegmentIds { get; init; }
+}
+
 /// <summary>How many contacts a filter reaches now.</summary>
 public sealed record ReachResponse(int EstimatedReach);
 
@@ -124,16 +133,30 @@ public static class SegmentsApi
     }
 
     internal static async Task<Results<Ok<ReachResponse>, ValidationProblem>> EstimateAsync(
-        AudienceFilter request, AudienceQuery audience, CancellationToken cancellationToken)
+        EstimateRequest request, HubDbContext db, AudienceQuery audience, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         AudienceRules.Check(request, "$", errors);
+        await AudienceRules.CheckSegmentIdsAsync(db, request.SegmentIds, "$.segment_ids", errors, cancellationToken);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary(e => e.Key.TrimStart('$', '.'), e => e.Value));
         }
 
-        return TypedResults.Ok(new ReachResponse(await audience.CountAsync([request.ToFilter()], cancellationToken)));
+        // Like a campaign's audience: the saved segments and the inline filter (when it has a part) are united.
+        var filters = new List<SegmentFilter>();
+        if (request.SegmentIds is { Count: > 0 } ids)
+        {
+            filters.AddRange(await db.Segments.AsNoTracking().Where(s => ids.Contains(s.Id)).Select(s => s.Filter).ToListAsync(cancellationToken));
+        }
+
+        var inline = request.ToFilter();
+        if (filters.Count == 0 || inline.HasAnyPart())
+        {
+            filters.Add(inline);
+        }
+
+        return TypedResults.Ok(new ReachResponse(await audience.CountAsync(filters, cancellationToken)));
     }
 
     internal static async Task<Results<Ok<List<ContactResponse>>, ValidationProblem, ProblemHttpResult>> ContactsAsync(

@@ -1,0 +1,106 @@
+using Bunit;
+using Hub.Core.Campaigns;
+using Hub.Core.Realtime;
+using Hub.Web.Features.Campaigns;
+using Hub.Web.Services;
+using Hub.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+
+namespace Hub.Web.Tests.Campaigns;
+
+public sealed class CampaignLivePageTests : AsyncDisposedTestContext
+{
+    private readonly Guid _id = Guid.NewGuid();
+
+    public CampaignLivePageTests()
+    {
+        Services.AddScoped<AgentConnection>(sp => Feed = new FakeAgentConnection(sp.GetRequiredService<HubApi>(), sp.GetRequiredService<IApiTokenSource>()));
+    }
+
+    private FakeAgentConnection Feed { get; set; } = default!;
+
+    private CampaignAnalyticsEventMessage Aggregate(Dictionary<string, int> counts, Dictionary<string, int> human) =>
+        new(_id, Guid.NewGuid(), CampaignAnalyticsTypes.Aggregate, Guid.NewGuid(), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddSeconds(-1), counts, human,
+            new Dictionary<string, object?>());
+
+    private static string Value(IRenderedComponent<CampaignLivePage> page, string counter) => page.Find($"[data-testid={counter}-value]").TextContent.Trim();
+
+    [Fact]
+    public async Task Counters_and_chart_move_with_the_live_feed_and_pause_calls_the_api()
+    {
+        Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}", CampaignSamples.Campaign(_id, CampaignStatus.Running));
+        Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}/stats", CampaignSamples.Stats(_id, CampaignStatus.Running));
+        var page = Render<CampaignLivePage>(p => p.Add(x => x.Id, _id).Add(x => x.StatsRefreshInterval, TimeSpan.FromHours(1)));
+
+        page.WaitForAssertion(() => Assert.Contains(Feed.Invoked, i => i.Method == RealtimeEventNames.CampaignWatch && Equals(i.Argument, new CampaignRef(_id))));
+        Assert.Equal(1, Feed.Listeners(RealtimeEventNames.CampaignAnalytics));
+        Assert.Equal("0", Value(page, "counter-delivered"));
+
+        // Three accepted by the provider, then two opens of which one by a person, one human click.
+        await page.InvokeAsync(() => Feed.RaiseAsync(RealtimeEventNames.CampaignAnalytics, Aggregate(new() { [CampaignAnalyticsTypes.Sent] = 3 }, [])));
+        await page.InvokeAsync(() => Feed.RaiseAsync(RealtimeEventNames.CampaignAnalytics, Aggregate(
+            new() { [CampaignAnalyticsTypes.Opened] = 2, [CampaignAnalyticsTypes.Clicked] = 1 },
+            new() { [CampaignAnalyticsTypes.Opened] = 1, [CampaignAnalyticsTypes.Clicked] = 1 })));
+        page.WaitForAssertion(() => Assert.Equal("1", Value(page, "counter-opened")));
+        Assert.Equal("3", Value(page, "counter-delivered"));
+        Assert.Equal("3", Value(page, "counter-sent"));
+        Assert.Equal("1", Value(page, "counter-clicked"));
+        Assert.Contains("2 all hits", page.Find("[data-testid=counter-opened-hint]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("of 3", page.Find("[data-testid=progress-text]").TextContent, StringComparison.Ordinal);
+
+        // Another campaign's events are not this page's.
+        await page.InvokeAsync(() => Feed.RaiseAsync(RealtimeEventNames.CampaignAnalytics, Aggregate(new() { [CampaignAnalyticsTypes.Opened] = 5 }, new() { [CampaignAnalyticsTypes.Opened] = 5 }) with { CampaignId = Guid.NewGuid() }));
+        Assert.Equal("1", Value(page, "counter-opened"));
+
+        var chart = page.FindComponent<MudChart<double>>().Instance;
+        var opens = chart.ChartSeries.Single(s => s.Name == "Opens (people)");
+        Assert.Equal(1d, opens.Data.Values[^1]);
+        Assert.Equal(3d, chart.ChartSeries.Single(s => s.Name == "Delivered").Data.Values[^1]);
+        var pointsBefore = opens.Data.Count;
+
+        // A status update carries absolute progress; a further roll-up adds a point to the chart.
+        await page.InvokeAsync(() => Feed.RaiseAsync(RealtimeEventNames.CampaignStatus,
+            new CampaignStatusUpdateMessage(_id, Guid.NewGuid(), "running", new CampaignProgressPayload(2, 1, 3, 0.6667), null, DateTimeOffset.UtcNow)));
+        await page.InvokeAsync(() => Feed.RaiseAsync(RealtimeEventNames.CampaignAnalytics, Aggregate(new() { [CampaignAnalyticsTypes.Opened] = 1 }, new() { [CampaignAnalyticsTypes.Opened] = 1 })));
+        page.WaitForAssertion(() => Assert.Equal("2", Value(page, "counter-opened")));
+        Assert.Equal("2", Value(page, "counter-delivered"));
+        Assert.Equal("1", Value(page, "counter-bounced"));
+        chart = page.FindComponent<MudChart<double>>().Instance;
+        Assert.True(chart.ChartSeries.Single(s => s.Name == "Opens (people)").Data.Count > pointsBefore);
+        Assert.Equal(2d, chart.ChartSeries.Single(s => s.Name == "Opens (people)").Data.Values[^1]);
+
+        // Pause goes to the API; the page follows the campaign's new status.
+        Api.On(HttpMethod.Post, $"/api/v1/campaigns/{_id}/pause", CampaignSamples.Campaign(_id, CampaignStatus.Paused));
+        Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}/stats", CampaignSamples.Stats(_id, CampaignStatus.Paused, sent: 2, opensHuman: 2, opensAll: 3));
+        page.Find("[data-testid=campaign-pause]").Click();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=campaign-resume]")));
+        Assert.Contains(Api.Requests, r => r.Request == $"POST /api/v1/campaigns/{_id}/pause");
+        Assert.Empty(page.FindAll("[data-testid=campaign-pause]"));
+        Assert.Equal("Paused", page.Find("[data-testid=campaign-status]").TextContent.Trim());
+
+        // Leaving the page leaves the campaign's group.
+        await DisposeComponentsAsync();
+        Assert.Contains(Feed.Invoked, i => i.Method == RealtimeEventNames.CampaignUnwatch);
+        Assert.Equal(0, Feed.Listeners(RealtimeEventNames.CampaignAnalytics));
+    }
+
+    [Fact]
+    public void Stop_asks_for_confirmation_before_calling_the_api()
+    {
+        Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}", CampaignSamples.Campaign(_id, CampaignStatus.Running));
+        Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}/stats", CampaignSamples.Stats(_id, CampaignStatus.Running));
+        Api.On(HttpMethod.Post, $"/api/v1/campaigns/{_id}/stop", CampaignSamples.Campaign(_id, CampaignStatus.Cancelled));
+        var page = Render<CampaignLivePage>(p => p.Add(x => x.Id, _id));
+        page.WaitForElement("[data-testid=campaign-stop]").Click();
+        Assert.DoesNotContain(Api.Requests, r => r.Request.EndsWith("/stop", StringComparison.Ordinal));
+        page.Find("[data-testid=stop-confirm-no]").Click();
+        Assert.Empty(page.FindAll("[data-testid=stop-confirm]"));
+
+        Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}/stats", CampaignSamples.Stats(_id, CampaignStatus.Cancelled));
+        page.Find("[data-testid=campaign-stop]").Click();
+        page.Find("[data-testid=stop-confirm-yes]").Click();
+        page.WaitForAssertion(() => Assert.Contains(Api.Requests, r => r.Request == $"POST /api/v1/campaigns/{_id}/stop"));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=campaign-stop]")));
+    }
+}
