@@ -32,11 +32,13 @@ public static class ConversationsApi
     /// <summary>
     /// Filters: <c>status</c>, <c>assignee</c> (<c>me</c>, <c>unassigned</c> or a member id), <c>label</c>,
     /// <c>channel</c>, <c>team</c>, <c>sentiment</c> (negative / neutral / positive: the latest inbound message),
-    /// <c>q</c> (subject and message text; PostgreSQL full-text search on PostgreSQL). Newest activity first.
+    /// <c>q</c> (subject and message text; PostgreSQL full-text search on PostgreSQL), <c>contact_id</c> (one contact's
+    /// conversations). Newest activity first.
     /// </summary>
     internal static async Task<Results<Ok<Page<ConversationResponse>>, ValidationProblem>> ListAsync(
         HubDbContext db, HttpContext http, string? status, string? assignee, string? label, string? channel, string? team,
-        string? sentiment, string? q, int? limit, string? cursor, CancellationToken cancellationToken)
+        string? sentiment, string? q, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "contact_id")] Guid? contactId, int? limit, string? cursor,
+        CancellationToken cancellationToken)
     {
         var take = limit ?? PageCursor.DefaultLimit;
         if (take is < 1 or > PageCursor.MaxLimit)
@@ -89,6 +91,11 @@ public static class ConversationsApi
         if (channelFilter is { } ch)
         {
             query = query.Where(c => c.ChannelType == ch);
+        }
+
+        if (contactId is { } contact)
+        {
+            query = query.Where(c => c.ContactId == contact);
         }
 
         if (!string.IsNullOrWhiteSpace(team))
