@@ -26,7 +26,7 @@ public sealed class DashboardTwilioApp : TwilioRoundTripApp
         base.ConfigureWebHost(builder);
 
         // The "Testing" environment does not serve the build's static web assets (blazor.web.js, _content/…) by itself.
-        Microsoft.AspNetCore.Hosting.StaticWebAssetsWebHostBuilderExtensions.UseStaticWebAssets(builder);
+        Microsoft.AspNetCore.Hosting.WebHostBuilderExtensions.UseStaticWebAssets(builder);
     }
 }
 
