@@ -94,6 +94,8 @@ public sealed class DashboardInboxTests(DashboardTwilioApp app, ITestOutputHelpe
         Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"));
 
         // The agent opens it, answers with a saved reply, and watches the reply go sent → delivered.
+        // Classification and conversation updates re-render the row just after it arrives; let them land before clicking.
+        await page.WaitForTimeoutAsync(1500);
         await item.ClickAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/inbox/{conversationId}$"), Quick);
         await Expect(page.GetByTestId("thread-messages")).ToContainTextAsync("Is my order on its way?");
