@@ -31,11 +31,17 @@ public sealed class DashboardHubApp : HubApp
         : Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     /// <summary>A page in a fresh browser context, signed in through the sign-in form as <paramref name="email"/>.</summary>
-    public async Task<IPage> SignInAsync(IBrowser browser, string email, string password, int width = 1400, int height = 900)
+    public Task<IPage> SignInAsync(IBrowser browser, string email, string password, int width = 1400, int height = 900)
+        => SignInAsync(browser, Address!, email, password, width, height);
+
+    /// <summary>A page in a fresh browser context, signed in through the sign-in form of the Hub at <paramref name="address"/>.</summary>
+    public static async Task<IPage> SignInAsync(IBrowser browser, Uri address, string email, string password, int width = 1400, int height = 900)
     {
+        ArgumentNullException.ThrowIfNull(browser);
+        ArgumentNullException.ThrowIfNull(address);
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Address!.ToString(),
+            BaseURL = address.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         var page = await context.NewPageAsync();

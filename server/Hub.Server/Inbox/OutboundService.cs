@@ -13,7 +13,8 @@ using Microsoft.Extensions.Options;
 namespace Hub.Server.Inbox;
 
 /// <summary>What an agent (or the API) writes into a conversation.</summary>
-public sealed record ReplyRequest(string Content, string? Html, bool Private, IReadOnlyList<Guid>? Mentions);
+/// <summary>An agent's reply or note. <paramref name="Channel"/> replies on another channel than the conversation's (the contact's address there).</summary>
+public sealed record ReplyRequest(string Content, string? Html, bool Private, IReadOnlyList<Guid>? Mentions, ChannelType? Channel = null);
 
 /// <summary>Why a reply can't be sent as asked (answered as 422).</summary>
 #pragma warning disable CA1032 // only ever built with a field and a reason
@@ -46,35 +47,41 @@ public sealed partial class OutboundService(
             return await NoteAsync(workspaceId, conversation, memberId, request, cancellationToken);
         }
 
-        if (conversation.ChannelType == ChannelType.Chat)
+        var type = request.Channel ?? conversation.ChannelType;
+        if (type == ChannelType.Chat && conversation.ChannelType != ChannelType.Chat)
+        {
+            throw new ReplyRefused("channel", "Web chat replies only go to a web chat conversation.");
+        }
+
+        if (type == ChannelType.Chat)
         {
             var sent = await chat.SendFromAgentAsync(workspaceId, memberId ?? Guid.Empty, new SendMessageRequest(conversationId, request.Content), cancellationToken);
             return await db.Messages.AsNoTracking().FirstAsync(m => m.Id == sent.MessageId, cancellationToken);
         }
 
-        var to = await contacts.AddressOfAsync(conversation.ContactId, conversation.ChannelType, cancellationToken)
-            ?? throw new ReplyRefused("channel", $"The contact has no {conversation.ChannelType.ToString().ToLowerInvariant()} address to reply to.");
-        var channel = await FindChannelAsync(conversation, cancellationToken)
-            ?? throw new ReplyRefused("channel", $"No active {conversation.ChannelType.ToString().ToLowerInvariant()} channel is configured.");
-        if (await db.Suppressions.AnyAsync(s => s.Channel == conversation.ChannelType && s.Address == to, cancellationToken))
+        var to = await contacts.AddressOfAsync(conversation.ContactId, type, cancellationToken)
+            ?? throw new ReplyRefused("channel", $"The contact has no {type.ToString().ToLowerInvariant()} address to reply to.");
+        var channel = await FindChannelAsync(conversation, type, cancellationToken)
+            ?? throw new ReplyRefused("channel", $"No active {type.ToString().ToLowerInvariant()} channel is configured.");
+        if (await db.Suppressions.AnyAsync(s => s.Channel == type && s.Address == to, cancellationToken))
         {
-            throw new ReplyRefused("channel", $"{to} is suppressed on {conversation.ChannelType.ToString().ToLowerInvariant()} (bounced or unsubscribed).");
+            throw new ReplyRefused("channel", $"{to} is suppressed on {type.ToString().ToLowerInvariant()} (bounced or unsubscribed).");
         }
 
-        CheckSize(conversation.ChannelType, request);
+        CheckSize(type, request);
         var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var message = new Message
         {
             ConversationId = conversation.Id,
             ChannelId = channel.Id,
-            ChannelType = conversation.ChannelType,
+            ChannelType = type,
             Direction = MessageDirection.Outbound,
             Status = MessageStatus.Queued,
             SenderType = memberId is null ? SenderType.System : SenderType.Member,
             SenderId = memberId?.ToString(),
             Address = to,
-            Subject = conversation.ChannelType == ChannelType.Email ? ReplySubject(conversation.Subject) : null,
+            Subject = type == ChannelType.Email ? ReplySubject(conversation.Subject) : null,
             Text = request.Content,
             Html = request.Html,
             CreatedAt = now,
@@ -86,7 +93,7 @@ public sealed partial class OutboundService(
         {
             MessageId = message.Id,
             ChannelId = channel.Id,
-            Channel = conversation.ChannelType,
+            Channel = type,
             NextAttemptAt = now,
             CreatedAt = now,
             UpdatedAt = now,
@@ -145,9 +152,9 @@ public sealed partial class OutboundService(
         return note;
     }
 
-    private async Task<Channel?> FindChannelAsync(Conversation conversation, CancellationToken cancellationToken)
+    private async Task<Channel?> FindChannelAsync(Conversation conversation, ChannelType type, CancellationToken cancellationToken)
     {
-        if (conversation.ChannelId is { } id)
+        if (type == conversation.ChannelType && conversation.ChannelId is { } id)
         {
             var own = await db.Channels.FirstOrDefaultAsync(c => c.Id == id && c.IsActive, cancellationToken);
             if (own is not null)
@@ -156,7 +163,7 @@ public sealed partial class OutboundService(
             }
         }
 
-        return await db.Channels.Where(c => c.Type == conversation.ChannelType && c.IsActive).OrderBy(c => c.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        return await db.Channels.Where(c => c.Type == type && c.IsActive).OrderBy(c => c.CreatedAt).FirstOrDefaultAsync(cancellationToken);
     }
 
     private void CheckSize(ChannelType channel, ReplyRequest request)

@@ -139,6 +139,42 @@ public sealed class ConversationsApiTests(HubApp app)
         Assert.Equal(HttpStatusCode.Forbidden, (await marketer.GetAsync("/api/v1/conversations")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_reply_can_go_out_on_another_channel_to_the_contacts_address_there()
+    {
+        var (admin, workspace) = await NewWorkspaceWithChannelsAsync();
+        var phone = $"+1415555{Random.Shared.Next(1000, 9999)}";
+        var inbound = await ReceiveAsync(InboundThreadingTests.Text(workspace, ChannelType.Sms, phone, "+15550001111", "call me maybe"));
+        var conversation = await admin.GetJsonAsync($"/api/v1/conversations/{inbound.ConversationId}");
+
+        var noEmail = await admin.PostAsJsonAsync($"/api/v1/conversations/{inbound.ConversationId}/messages", new { content = "By mail", channel = "email" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, noEmail.StatusCode);
+        Assert.Contains("no email address", (await noEmail.JsonAsync()).Str("detail"), StringComparison.Ordinal);
+        var chat = await admin.PostAsJsonAsync($"/api/v1/conversations/{inbound.ConversationId}/messages", new { content = "By chat", channel = "chat" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, chat.StatusCode);
+
+        var email = $"sw-{Guid.NewGuid():N}@example.com";
+        (await admin.PatchAsJsonAsync($"/api/v1/contacts/{conversation.Str("contact_id")}", new { email })).EnsureSuccessStatusCode();
+        var reply = await admin.PostJsonAsync($"/api/v1/conversations/{inbound.ConversationId}/messages", new { content = "Details by mail", channel = "email" });
+        Assert.Equal("email", reply.Str("channel"));
+        Assert.Equal(email, reply.Str("address"));
+        var sms = await admin.PostJsonAsync($"/api/v1/conversations/{inbound.ConversationId}/messages", new { content = "And by text" });
+        Assert.Equal("sms", sms.Str("channel"));
+        Assert.Equal(phone, sms.Str("address"));
+    }
+
+    [Fact]
+    public async Task The_list_filters_by_contact_for_the_previous_conversations_panel()
+    {
+        var (admin, workspace) = await NewWorkspaceWithChannelsAsync();
+        var first = await ReceiveAsync(InboundThreadingTests.Email(workspace, $"pc-{Guid.NewGuid():N}@example.com", "One", $"<{Guid.NewGuid():N}@x>"));
+        await ReceiveAsync(InboundThreadingTests.Email(workspace, $"pc-{Guid.NewGuid():N}@example.com", "Other", $"<{Guid.NewGuid():N}@x>"));
+        var contactId = (await admin.GetJsonAsync($"/api/v1/conversations/{first.ConversationId}")).Str("contact_id");
+
+        var mine = (await admin.GetJsonAsync($"/api/v1/conversations?contact_id={contactId}")).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(first.ConversationId.ToString(), Assert.Single(mine).Str("id"));
+    }
+
     private async Task<(HttpClient Admin, Guid Workspace)> NewWorkspaceWithChannelsAsync()
     {
         var admin = await app.NewWorkspaceAsync($"Inbox {Guid.NewGuid():N}");

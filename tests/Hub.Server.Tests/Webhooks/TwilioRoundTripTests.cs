@@ -24,7 +24,7 @@ namespace Hub.Server.Tests.Webhooks;
 /// Messages API, which answers like Twilio and posts signed status callbacks back to Hub. Adds the Twilio channel and
 /// webhooks itself until Program.cs has them.
 /// </summary>
-public sealed class TwilioRoundTripApp : HubApp
+public class TwilioRoundTripApp : HubApp
 {
     private WebApplication? _twilio;
 

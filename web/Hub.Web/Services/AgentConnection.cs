@@ -67,6 +67,7 @@ public class AgentConnection(HubApi api, IApiTokenSource tokens, ILogger<AgentCo
             {
                 _connection = new HubConnectionBuilder()
                     .WithUrl(new Uri(api.BaseAddress, "hubs/agent"), o => o.AccessTokenProvider = async () => await tokens.GetTokenAsync(CancellationToken.None))
+                    .ConfigureLogging(l => l.AddProvider(new ForwardingLoggerProvider(logger)).SetMinimumLevel(LogLevel.Warning))
                     .WithAutomaticReconnect([TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)])
                     .AddJsonProtocol(o =>
                     {
@@ -126,5 +127,15 @@ public class AgentConnection(HubApi api, IApiTokenSource tokens, ILogger<AgentCo
 
         _gate.Dispose();
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>The hub client's own warnings (a handler that threw, an event it could not read) go to the dashboard's log.</summary>
+    private sealed class ForwardingLoggerProvider(ILogger logger) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => logger;
+
+        public void Dispose()
+        {
+        }
     }
 }

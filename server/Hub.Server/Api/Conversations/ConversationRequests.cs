@@ -57,12 +57,16 @@ public sealed record UpdateConversationRequest(
 /// <summary>Assigns to a member, or with no member id, automatically (round-robin among online agents of the team).</summary>
 public sealed record AssignRequest(Guid? AssigneeId);
 
-/// <summary>A reply or, with <c>private: true</c>, an internal note (@mentions notify members).</summary>
+/// <summary>
+/// A reply or, with <c>private: true</c>, an internal note (@mentions notify members). <c>channel</c> replies on another
+/// channel than the conversation's (email, sms, whatsapp: to the contact's address there); left out, the conversation's.
+/// </summary>
 public sealed record SendMessageBody(
     [property: Required, MinLength(1), MaxLength(100_000)] string Content,
     [property: MaxLength(1_000_000)] string? Html,
     bool? Private,
-    List<Guid>? Mentions);
+    List<Guid>? Mentions,
+    ChannelType? Channel = null);
 
 /// <summary><c>POST /api/v1/messages</c>, as in the product spec: a message into a conversation.</summary>
 public sealed record PostMessageRequest(

@@ -41,7 +41,7 @@ public static class MessagesApi
         try
         {
             var message = await outbound.ReplyAsync(workspace.WorkspaceId!.Value, id, ConversationsApi.MemberId(http),
-                new ReplyRequest(body.Content, body.Html, body.Private ?? false, body.Mentions), cancellationToken);
+                new ReplyRequest(body.Content, body.Html, body.Private ?? false, body.Mentions, body.Channel), cancellationToken);
             return TypedResults.Created($"/api/v1/messages/{message.Id}", MessageResponse.From(message));
         }
         catch (KeyNotFoundException)
