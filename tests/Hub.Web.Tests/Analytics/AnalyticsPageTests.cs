@@ -9,14 +9,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Web.Tests.Analytics;
 
-public sealed class AnalyticsPageTests : AsyncDisposingTestContext
+public sealed class AnalyticsPageTests : DashboardTestContext
 {
     private static readonly DateTimeOffset Day = new(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
 
     public AnalyticsPageTests()
     {
         Services.AddSingleton(TimeProvider.System);
-        Services.AddScoped<AgentConnection>(sp => _agent ??= new FakeAgentConnection(sp.GetRequiredService<HubApi>(), sp.GetRequiredService<IApiTokenSource>()));
+        Services.AddScoped<AgentConnection>(sp => _agent ??= new FakeAgentConnection());
         Api.On(HttpMethod.Get, "/api/v1/analytics/alerts", new List<AlertRuleDto>());
         Api.On(HttpMethod.Get, "/api/v1/analytics/alerts/events", new List<AnalyticsAlertMessage>());
     }

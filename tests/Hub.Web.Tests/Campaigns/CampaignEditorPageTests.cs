@@ -7,7 +7,7 @@ using Hub.Web.Tests.Infrastructure;
 
 namespace Hub.Web.Tests.Campaigns;
 
-public sealed class CampaignEditorPageTests : AsyncDisposedTestContext
+public sealed class CampaignEditorPageTests : DashboardTestContext
 {
     private readonly Guid _template = Guid.NewGuid();
     private readonly Guid _vips = Guid.NewGuid();

@@ -9,13 +9,13 @@ using MudBlazor;
 
 namespace Hub.Web.Tests.Campaigns;
 
-public sealed class CampaignLivePageTests : AsyncDisposedTestContext
+public sealed class CampaignLivePageTests : DashboardTestContext
 {
     private readonly Guid _id = Guid.NewGuid();
 
     public CampaignLivePageTests()
     {
-        Services.AddScoped<AgentConnection>(sp => Feed = new FakeAgentConnection(sp.GetRequiredService<HubApi>(), sp.GetRequiredService<IApiTokenSource>()));
+        Services.AddScoped<AgentConnection>(sp => Feed = new FakeAgentConnection());
     }
 
     private FakeAgentConnection Feed { get; set; } = default!;

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Web.Tests.Inbox;
 
-public sealed class InboxPageTests : DashboardTestContext, IAsyncLifetime
+public sealed class InboxPageTests : DashboardTestContext
 {
     private readonly FakeAgentConnection _hub = new();
     private readonly Guid _me = Guid.NewGuid();
@@ -126,9 +126,4 @@ public sealed class InboxPageTests : DashboardTestContext, IAsyncLifetime
 
     private static List<string> Names(IRenderedComponent<InboxPage> page) =>
         page.FindAll("[data-testid=conversation-item] .hub-conv-name").Select(e => e.TextContent.Trim()).ToList();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    // MudBlazor's services only dispose asynchronously; xUnit 2 would otherwise dispose the container synchronously.
-    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 }

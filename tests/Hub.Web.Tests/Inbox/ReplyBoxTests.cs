@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Web.Tests.Inbox;
 
-public sealed class ReplyBoxTests : DashboardTestContext, IAsyncLifetime
+public sealed class ReplyBoxTests : DashboardTestContext
 {
     private readonly FakeAgentConnection _hub = new();
     private readonly ConversationItem _conversation = InboxData.Conversation(Guid.NewGuid(), "Ada", InboxData.T0);
@@ -95,9 +95,4 @@ public sealed class ReplyBoxTests : DashboardTestContext, IAsyncLifetime
         box.Find("textarea[data-testid=reply-text]").Input("/re x");
         Assert.Empty(box.FindAll("[data-testid=canned-list]"));
     }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    // MudBlazor's services only dispose asynchronously; xUnit 2 would otherwise dispose the container synchronously.
-    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 }

@@ -7,8 +7,12 @@ using MudBlazor.Services;
 
 namespace Hub.Web.Tests.Infrastructure;
 
-/// <summary>A bUnit context with MudBlazor, the real <see cref="HubApi"/> over a <see cref="FakeApi"/>, and a signed-in member.</summary>
-public abstract class DashboardTestContext : BunitContext
+/// <summary>
+/// A bUnit context with MudBlazor, the real <see cref="HubApi"/> over a <see cref="FakeApi"/>, and a signed-in member.
+/// xUnit disposes it asynchronously: MudBlazor's services (popovers, pickers, key interceptors) only implement
+/// <see cref="IAsyncDisposable"/>, which a synchronous dispose of the container refuses.
+/// </summary>
+public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
 {
     protected DashboardTestContext()
     {
@@ -22,6 +26,10 @@ public abstract class DashboardTestContext : BunitContext
         Auth.SetAuthorized("Test Admin");
         Auth.SetRoles("admin");
     }
+
+    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+
+    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
 
     /// <summary>The API the components talk to.</summary>
     protected FakeApi Api { get; } = new();

@@ -1,48 +1,93 @@
-using System.Collections.Concurrent;
+using Hub.Core.Realtime;
 using Hub.Web.Services;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hub.Web.Tests.Infrastructure;
 
-/// <summary>An <see cref="AgentConnection"/> that never connects: tests raise hub events on it with <see cref="RaiseAsync{T}"/>.</summary>
-public sealed class FakeAgentConnection(HubApi api, IApiTokenSource tokens) : AgentConnection(api, tokens, NullLogger<AgentConnection>.Instance)
+/// <summary>
+/// The circuit's hub connection without a hub (it never connects): tests raise hub events into the page with
+/// <see cref="RaiseAsync{T}"/> and see which hub methods it invoked.
+/// </summary>
+public sealed class FakeAgentConnection() : AgentConnection(null!, null!, NullLogger<AgentConnection>.Instance)
 {
-    private readonly ConcurrentDictionary<string, List<Func<object, Task>>> _handlers = new(StringComparer.Ordinal);
+    private readonly List<(string Event, Delegate Handler)> _handlers = [];
 
-    /// <summary>The event names pages subscribed to.</summary>
-    public IReadOnlyCollection<string> Subscribed => _handlers.Keys.ToList();
+    /// <summary>Every hub method the page invoked, with its argument.</summary>
+    public List<(string Method, object? Argument)> Invoked { get; } = [];
+
+    /// <summary>What invoking a hub method answers (by method name); <c>conversation.view</c> answers nobody else.</summary>
+    public Dictionary<string, object?> Answers { get; } = new() { [RealtimeEventNames.ConversationView] = Array.Empty<Viewer>() };
+
+    /// <summary>The event names the page listens to.</summary>
+    public IReadOnlyCollection<string> Subscribed
+    {
+        get
+        {
+            lock (_handlers)
+            {
+                return _handlers.Select(h => h.Event).Distinct().ToList();
+            }
+        }
+    }
+
+    /// <summary>How many handlers listen to <paramref name="eventName"/>.</summary>
+    public int Listeners(string eventName)
+    {
+        lock (_handlers)
+        {
+            return _handlers.Count(h => h.Event == eventName);
+        }
+    }
 
     public override Task<IDisposable> OnAsync<T>(string eventName, Func<T, Task> handler, CancellationToken cancellationToken = default)
     {
-        Func<object, Task> boxed = o => handler((T)o);
-        var list = _handlers.GetOrAdd(eventName, _ => []);
-        lock (list)
+        var entry = (eventName, (Delegate)handler);
+        lock (_handlers)
         {
-            list.Add(boxed);
+            _handlers.Add(entry);
         }
 
         return Task.FromResult<IDisposable>(new Unsubscribe(() =>
         {
-            lock (list)
+            lock (_handlers)
             {
-                list.Remove(boxed);
+                _handlers.Remove(entry);
             }
         }));
     }
 
-    /// <summary>Delivers <paramref name="payload"/> to the page's handlers of <paramref name="eventName"/>, as the hub would.</summary>
-    public async Task RaiseAsync<T>(string eventName, T payload)
-        where T : notnull
+    public override Task<TResult> InvokeAsync<TResult>(string method, object? argument, CancellationToken cancellationToken = default)
     {
-        if (!_handlers.TryGetValue(eventName, out var list))
+        lock (Invoked)
         {
-            throw new InvalidOperationException($"Nothing subscribed to {eventName}.");
+            Invoked.Add((method, argument));
         }
 
-        Func<object, Task>[] handlers;
-        lock (list)
+        return Task.FromResult(Answers.TryGetValue(method, out var answer) ? (TResult)answer! : default!);
+    }
+
+    public override Task SendAsync(string method, object? argument, CancellationToken cancellationToken = default)
+    {
+        lock (Invoked)
         {
-            handlers = [.. list];
+            Invoked.Add((method, argument));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Delivers an event to every handler subscribed to it, as the hub would; an event nobody listens to is a test error.</summary>
+    public async Task RaiseAsync<T>(string eventName, T payload)
+    {
+        List<Func<T, Task>> handlers;
+        lock (_handlers)
+        {
+            handlers = _handlers.Where(h => h.Event == eventName).Select(h => (Func<T, Task>)h.Handler).ToList();
+        }
+
+        if (handlers.Count == 0)
+        {
+            throw new InvalidOperationException($"Nothing subscribed to {eventName}.");
         }
 
         foreach (var handler in handlers)

@@ -8,7 +8,7 @@ using Hub.Web.Tests.Infrastructure;
 
 namespace Hub.Web.Tests.Rules;
 
-public sealed class RuleEditorTests : AsyncDisposingTestContext
+public sealed class RuleEditorTests : DashboardTestContext
 {
     [Fact]
     public void Saving_a_rule_the_server_refuses_shows_each_error_under_its_exact_path()

@@ -5,7 +5,7 @@ using Hub.Web.Tests.Infrastructure;
 
 namespace Hub.Web.Tests.Settings;
 
-public sealed class ApiKeysTabTests : AsyncDisposingTestContext
+public sealed class ApiKeysTabTests : DashboardTestContext
 {
     [Fact]
     public void A_new_keys_secret_is_shown_once_and_gone_after_the_next_action()

@@ -5,7 +5,7 @@ using MudBlazor;
 
 namespace Hub.Web.Tests.Settings;
 
-public sealed class MembersTabTests : AsyncDisposingTestContext
+public sealed class MembersTabTests : DashboardTestContext
 {
     [Fact]
     public async Task Changing_a_members_role_patches_the_member_and_shows_the_new_role()
