@@ -29,31 +29,7 @@ public sealed class CampaignDashboardApp : HubApp
 
     public ScriptedSender Sender { get; } = new();
 
-    /// <summary>
-    /// Serves the build's static web assets (blazor.web.js, MudBlazor's files) as in Development: the "Testing" environment
-    /// does not, and without blazor.web.js no circuit starts, so pages would stay prerendered HTML.
-    /// </summary>
-    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        Microsoft.AspNetCore.Hosting.WebHostBuilderExtensions.UseStaticWebAssets(builder);
-    }
-
     /// <summary>A page in a fresh browser context, signed in through the sign-in form.</summary>
-    public async Task<IPage> SignInAsync(IBrowser browser, string email, string password, int width = 1400, int height = 900)
-    {
-        ArgumentNullException.ThrowIfNull(browser);
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = Address!.ToString(),
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-        });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/login");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByTestId("login-submit").ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
-        return page;
-    }
+    public Task<IPage> SignInAsync(IBrowser browser, string email, string password, int width = 1400, int height = 900)
+        => DashboardHubApp.SignInAsync(browser, Address!, email, password, width, height);
 }

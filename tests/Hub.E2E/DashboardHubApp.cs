@@ -14,16 +14,6 @@ public sealed class DashboardHubApp : HubApp
         UseRealSockets = true;
     }
 
-    /// <summary>
-    /// Serves the build's static web assets (blazor.web.js, MudBlazor's files) as Development does: outside
-    /// Development the host only knows published assets, so the browser got 404s for compressed variants and pages
-    /// never became interactive.
-    /// </summary>
-    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        Microsoft.AspNetCore.Hosting.WebHostBuilderExtensions.UseStaticWebAssets(builder);
-    }
 
     /// <summary>Where screenshots go (CI keeps them as artefacts; the best are copied into docs/screenshots).</summary>
     public static string ScreenshotFolder { get; } = Environment.GetEnvironmentVariable("HUB_SCREENSHOTS") is { Length: > 0 } folder

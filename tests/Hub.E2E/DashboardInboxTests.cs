@@ -20,14 +20,6 @@ public sealed class DashboardTwilioApp : TwilioRoundTripApp
     public Guid ChannelId { get; set; }
 
     public const string Number = "+15005550006";
-
-    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-
-        // The "Testing" environment does not serve the build's static web assets (blazor.web.js, _content/…) by itself.
-        Microsoft.AspNetCore.Hosting.WebHostBuilderExtensions.UseStaticWebAssets(builder);
-    }
 }
 
 /// <summary>The agents' inbox in headless Chromium: live arrivals from a signed Twilio webhook, replying, and the delivered tick.</summary>

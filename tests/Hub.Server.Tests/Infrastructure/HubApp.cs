@@ -66,6 +66,9 @@ public class HubApp : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // Serve the build's static web assets (blazor.web.js, MudBlazor's and the dashboard's files) as Development
+        // does: the "Testing" environment doesn't, and without blazor.web.js dashboard pages never become interactive.
+        builder.UseStaticWebAssets();
         builder.UseSetting(Store.SettingKey, Store.SettingValue);
         builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
