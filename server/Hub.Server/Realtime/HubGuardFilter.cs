@@ -18,17 +18,10 @@ public sealed class HubGuardFilter(IOptions<RealtimeOptions> options) : IHubFilt
         ArgumentNullException.ThrowIfNull(invocationContext);
         ArgumentNullException.ThrowIfNull(next);
         UseWorkspace(invocationContext.Context, invocationContext.ServiceProvider);
-        if (!IsHubsOwn(invocationContext.Hub))
-        {
-            // The dashboard's Blazor circuits (ComponentHub) send a call per render and UI event; throttling them as a
-            // client's hub calls dropped clicks. Only Hub's own hubs are throttled.
-            return await next(invocationContext);
-        }
-
         // HubMethodName is the C# name; clients know the wire name (message.send…).
         var name = invocationContext.HubMethod.GetCustomAttribute<HubMethodNameAttribute>()?.Name ?? invocationContext.HubMethodName;
-        // Only Hub's own hubs are throttled: the dashboard's Blazor circuit hub makes many small calls per interaction by design.
-        if (invocationContext.Context.Items[ThrottleKey] is ConnectionThrottle throttle && !throttle.TryTake(name))
+        // Only Hub's own hubs carry a throttle (see OnConnectedAsync).
+        if (invocationContext.Context.Items.TryGetValue(ThrottleKey, out var item) && item is ConnectionThrottle throttle && !throttle.TryTake(name))
         {
             throw new HubException($"rate_limited: too many {name} calls on this connection; slow down.");
         }
@@ -47,7 +40,9 @@ public sealed class HubGuardFilter(IOptions<RealtimeOptions> options) : IHubFilt
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        if (context.Hub.GetType().Assembly == typeof(HubGuardFilter).Assembly)
+        // The dashboard's Blazor circuits (ComponentHub) send a call per render and UI event; throttling them as a
+        // client's hub calls dropped clicks. Only Hub's own hubs are throttled.
+        if (IsHubsOwn(context.Hub))
         {
             context.Context.Items[ThrottleKey] = new ConnectionThrottle(options.Value);
         }
