@@ -302,6 +302,7 @@ namespace Hub.Data.Sqlite.Migrations
                     HtmlContent = table.Column<string>(type: "TEXT", nullable: false),
                     TextContent = table.Column<string>(type: "TEXT", nullable: true),
                     Variables = table.Column<string>(type: "TEXT", nullable: false),
+                    Localizations = table.Column<string>(type: "TEXT", nullable: false),
                     Category = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
                     IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
                     CreatedBy = table.Column<Guid>(type: "TEXT", nullable: true),
@@ -470,6 +471,7 @@ namespace Hub.Data.Sqlite.Migrations
                     SenderName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     SenderEmail = table.Column<string>(type: "TEXT", maxLength: 320, nullable: true),
                     TemplateId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Channels = table.Column<string>(type: "TEXT", nullable: false),
                     Content = table.Column<string>(type: "TEXT", nullable: true),
                     SegmentIds = table.Column<string>(type: "TEXT", nullable: false),
                     Audience = table.Column<string>(type: "TEXT", nullable: false),
@@ -698,6 +700,7 @@ namespace Hub.Data.Sqlite.Migrations
                     Detail = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
                     NotBefore = table.Column<long>(type: "INTEGER", nullable: true),
                     MessageId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
                     Address = table.Column<string>(type: "TEXT", maxLength: 320, nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
@@ -940,6 +943,37 @@ namespace Hub.Data.Sqlite.Migrations
                         name: "FK_member_tokens_members_UserId",
                         column: x => x.UserId,
                         principalTable: "members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "csat_surveys",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ConversationId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ContactId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ChannelType = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    AgentId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Team = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ResolvedBy = table.Column<Guid>(type: "TEXT", nullable: true),
+                    QuestionMessageId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AskedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Score = table.Column<int>(type: "INTEGER", nullable: true),
+                    RespondedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ResponseMessageId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ClosedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_csat_surveys", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_csat_surveys_conversations_ConversationId",
+                        column: x => x.ConversationId,
+                        principalTable: "conversations",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -1216,6 +1250,21 @@ namespace Hub.Data.Sqlite.Migrations
                 columns: new[] { "WorkspaceId", "Status", "LastMessageAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_csat_surveys_ConversationId",
+                table: "csat_surveys",
+                column: "ConversationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_csat_surveys_WorkspaceId_ConversationId_AskedAt",
+                table: "csat_surveys",
+                columns: new[] { "WorkspaceId", "ConversationId", "AskedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_csat_surveys_WorkspaceId_RespondedAt",
+                table: "csat_surveys",
+                columns: new[] { "WorkspaceId", "RespondedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_decisions_EventId",
                 table: "decisions",
                 column: "EventId");
@@ -1452,6 +1501,9 @@ namespace Hub.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "contact_identities");
+
+            migrationBuilder.DropTable(
+                name: "csat_surveys");
 
             migrationBuilder.DropTable(
                 name: "data_protection_keys");

@@ -304,6 +304,7 @@ namespace Hub.Data.Postgres.Migrations
                     HtmlContent = table.Column<string>(type: "text", nullable: false),
                     TextContent = table.Column<string>(type: "text", nullable: true),
                     Variables = table.Column<List<string>>(type: "text[]", nullable: false),
+                    Localizations = table.Column<string>(type: "text", nullable: false),
                     Category = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     IsActive = table.Column<bool>(type: "boolean", nullable: false),
                     CreatedBy = table.Column<Guid>(type: "uuid", nullable: true),
@@ -472,6 +473,7 @@ namespace Hub.Data.Postgres.Migrations
                     SenderName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     SenderEmail = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
                     TemplateId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Channels = table.Column<string>(type: "text", nullable: false),
                     Content = table.Column<string>(type: "text", nullable: true),
                     SegmentIds = table.Column<List<Guid>>(type: "uuid[]", nullable: false),
                     Audience = table.Column<string>(type: "text", nullable: false),
@@ -700,6 +702,7 @@ namespace Hub.Data.Postgres.Migrations
                     Detail = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     NotBefore = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     MessageId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Channel = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
                     Address = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
@@ -942,6 +945,37 @@ namespace Hub.Data.Postgres.Migrations
                         name: "FK_member_tokens_members_UserId",
                         column: x => x.UserId,
                         principalTable: "members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "csat_surveys",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    WorkspaceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ConversationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ContactId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ChannelType = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    AgentId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Team = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    ResolvedBy = table.Column<Guid>(type: "uuid", nullable: true),
+                    QuestionMessageId = table.Column<Guid>(type: "uuid", nullable: false),
+                    AskedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Score = table.Column<int>(type: "integer", nullable: true),
+                    RespondedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ResponseMessageId = table.Column<Guid>(type: "uuid", nullable: true),
+                    ClosedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_csat_surveys", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_csat_surveys_conversations_ConversationId",
+                        column: x => x.ConversationId,
+                        principalTable: "conversations",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -1218,6 +1252,21 @@ namespace Hub.Data.Postgres.Migrations
                 columns: new[] { "WorkspaceId", "Status", "LastMessageAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_csat_surveys_ConversationId",
+                table: "csat_surveys",
+                column: "ConversationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_csat_surveys_WorkspaceId_ConversationId_AskedAt",
+                table: "csat_surveys",
+                columns: new[] { "WorkspaceId", "ConversationId", "AskedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_csat_surveys_WorkspaceId_RespondedAt",
+                table: "csat_surveys",
+                columns: new[] { "WorkspaceId", "RespondedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_decisions_EventId",
                 table: "decisions",
                 column: "EventId");
@@ -1454,6 +1503,9 @@ namespace Hub.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "contact_identities");
+
+            migrationBuilder.DropTable(
+                name: "csat_surveys");
 
             migrationBuilder.DropTable(
                 name: "data_protection_keys");
