@@ -23,7 +23,7 @@ public sealed class ConversationsApiTests(HubApp app)
         Assert.Equal("Re: Refund", reply.Str("subject"));
 
         // The host's own delivery workers pick it up (dev sink provider on this channel).
-        var sent = await WaitForAsync(admin, reply.Str("id"), m => m.Str("status") == "sent");
+        var sent = await admin.WaitForMessageAsync(reply.Str("id"), m => m.Str("status") == "sent");
         Assert.StartsWith("dev-sink-", sent.Str("external_id"), StringComparison.Ordinal);
         Assert.Equal("sent", sent.Str("delivery"));
         var conversation = await admin.GetJsonAsync($"/api/v1/conversations/{inbound.ConversationId}");
@@ -188,21 +188,5 @@ public sealed class ConversationsApiTests(HubApp app)
     {
         await using var scope = app.Scope();
         return await scope.ServiceProvider.GetRequiredService<IInboundProcessor>().ReceiveAsync(message, default);
-    }
-
-    private static async Task<JsonElement> WaitForAsync(HttpClient client, string messageId, Func<JsonElement, bool> done)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            var message = await client.GetJsonAsync($"/api/v1/messages/{messageId}");
-            if (done(message))
-            {
-                return message;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"Message {messageId} never reached the expected state.");
     }
 }

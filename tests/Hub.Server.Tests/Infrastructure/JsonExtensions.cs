@@ -26,5 +26,22 @@ public static class JsonExtensions
         return await response.JsonAsync();
     }
 
+    /// <summary>Polls <c>GET /api/v1/messages/{id}</c> (up to 10 s) until <paramref name="done"/> holds for the message.</summary>
+    public static async Task<JsonElement> WaitForMessageAsync(this HttpClient client, string messageId, Func<JsonElement, bool> done)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var message = await client.GetJsonAsync($"/api/v1/messages/{messageId}");
+            if (done(message))
+            {
+                return message;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Message {messageId} never reached the expected state.");
+    }
+
     public static string Str(this JsonElement element, string property) => element.GetProperty(property).GetString()!;
 }

@@ -22,7 +22,7 @@ public sealed class ChannelTestAndMetricsTests(HubApp app)
         Assert.Equal("queued", queued.Str("status"));
         Assert.Equal(sink.Str("id"), queued.Str("channel_id"));
 
-        var message = await WaitForAsync(admin, queued.Str("message_id"), m => m.Str("status") is not ("queued" or "sending"));
+        var message = await admin.WaitForMessageAsync(queued.Str("message_id"), m => m.Str("status") is not ("queued" or "sending"));
         Assert.Equal("sent", message.Str("status"));
         Assert.StartsWith("dev-sink-", message.Str("external_id"), StringComparison.Ordinal);
         Assert.Contains("test message from Hub", message.Str("text"), StringComparison.Ordinal);
@@ -82,21 +82,5 @@ public sealed class ChannelTestAndMetricsTests(HubApp app)
         var items = page.GetProperty("items").EnumerateArray().ToList();
         Assert.Single(items);
         Assert.Equal(first.Str("conversation_id"), items[0].Str("id"));
-    }
-
-    private static async Task<JsonElement> WaitForAsync(HttpClient client, string messageId, Func<JsonElement, bool> done)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            var message = await client.GetJsonAsync($"/api/v1/messages/{messageId}");
-            if (done(message))
-            {
-                return message;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"Message {messageId} never left the queue.");
     }
 }
