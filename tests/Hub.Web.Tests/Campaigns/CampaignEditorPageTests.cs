@@ -95,4 +95,59 @@ public sealed class CampaignEditorPageTests : DashboardTestContext
         Assert.Contains("Spring sale, Ada!", frame.GetAttribute("srcdoc"), StringComparison.Ordinal);
         Assert.Empty(page.FindAll("script")); // the template's HTML is not part of the dashboard's own DOM
     }
+
+    [Fact]
+    public void Editing_a_multi_channel_campaign_keeps_its_channel_order_and_saves_the_marketers_changes()
+    {
+        var id = Guid.NewGuid();
+        var stored = CampaignSamples.Campaign(id, Hub.Core.Campaigns.CampaignStatus.Draft) with
+        {
+            Type = Hub.Core.Campaigns.CampaignType.MultiChannel,
+            Channels = ["push", "sms"],
+            Metadata = new Dictionary<string, JsonElement> { ["owner"] = JsonDocument.Parse("\"growth\"").RootElement },
+        };
+        Api.On(HttpMethod.Get, $"/api/v1/campaigns/{id}", stored);
+        Api.On(HttpMethod.Put, $"/api/v1/campaigns/{id}", (_, _) => FakeApi.Json(stored));
+        var page = Render<CampaignEditorPage>(p => p.Add(x => x.Id, id));
+        page.WaitForElement("[data-testid=campaign-channels]");
+        Assert.Contains("1. Push", page.Find("[data-testid=campaign-channels]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("2. SMS", page.Find("[data-testid=campaign-channels]").TextContent, StringComparison.Ordinal);
+
+        // Email is added last; push taken out: the order is now sms, email.
+        ChannelBox(page, "email").Change(true);
+        ChannelBox(page, "push").Change(false);
+        page.WaitForAssertion(() => Assert.Contains("2. Email", page.Find("[data-testid=campaign-channels]").TextContent, StringComparison.Ordinal));
+        page.Find("[data-testid=campaign-save]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains(Api.Requests, r => r.Request == $"PUT /api/v1/campaigns/{id}"));
+        var body = JsonDocument.Parse(Api.Requests.Single(r => r.Request == $"PUT /api/v1/campaigns/{id}").Body!).RootElement;
+        Assert.Equal("multi_channel", body.GetProperty("type").GetString());
+        Assert.Equal(["sms", "email"], body.GetProperty("channels").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("growth", body.GetProperty("metadata").GetProperty("owner").GetString()); // what the editor does not show is kept
+    }
+
+    [Fact]
+    public void A_single_channel_campaign_sends_no_channels_and_the_servers_channel_errors_show_under_the_picker()
+    {
+        Api.On(HttpMethod.Post, "/api/v1/campaigns", (_, _) => FakeApi.Problem(400, "One or more validation errors occurred.", new Dictionary<string, string[]>
+        {
+            ["channels"] = ["A multi_channel campaign needs channels, in the order to try them: push, email, sms, whatsapp."],
+        }));
+        var page = Render<CampaignEditorPage>();
+        page.WaitForElement("[data-testid=campaign-save]");
+        Assert.Empty(page.FindAll("[data-testid=campaign-channels]"));
+        page.Find("[data-testid=campaign-save]").Click();
+        page.WaitForAssertion(() => Assert.Contains(Api.Requests, r => r.Request == "POST /api/v1/campaigns"));
+        var body = JsonDocument.Parse(Api.Requests.Single(r => r.Request == "POST /api/v1/campaigns").Body!).RootElement;
+        Assert.True(!body.TryGetProperty("channels", out var channels) || channels.ValueKind == JsonValueKind.Null);
+
+        page.InvokeAsync(() => page.FindComponent<MudBlazor.MudSelect<Hub.Core.Campaigns.CampaignType>>().Instance.ValueChanged.InvokeAsync(Hub.Core.Campaigns.CampaignType.MultiChannel));
+        page.WaitForAssertion(() => Assert.Contains("needs channels", page.Find("[data-testid=error-channels]").TextContent, StringComparison.Ordinal));
+    }
+
+    private static IElement ChannelBox(IRenderedComponent<CampaignEditorPage> page, string channel)
+    {
+        var element = page.Find($"[data-testid=channel-{channel}]");
+        return element.TagName == "INPUT" ? element : element.QuerySelector("input")!;
+    }
 }

@@ -7,7 +7,7 @@ namespace Hub.Web.Tests.Campaigns;
 internal static class CampaignSamples
 {
     public static CampaignDto Campaign(Guid id, CampaignStatus status, string name = "Spring sale") => new(
-        id, name, null, CampaignType.Email, status, "Spring is here", "Acme", "news@acme.test", Guid.NewGuid(), null, "marketing",
+        id, name, null, CampaignType.Email, null, status, "Spring is here", "Acme", "news@acme.test", Guid.NewGuid(), null, "marketing",
         new CampaignAudience { SegmentIds = [Guid.NewGuid()] }, new CampaignSchedule(), new CampaignSettings(), new CampaignVariants(), true, true, true,
         1, 3, null, DateTimeOffset.UnixEpoch, null, null, [], DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
 

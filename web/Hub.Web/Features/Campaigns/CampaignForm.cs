@@ -27,6 +27,9 @@ public sealed class CampaignForm
 
     public CampaignType Type { get; set; } = CampaignType.Email;
 
+    /// <summary>A multi-channel campaign's channels (push, email, sms, whatsapp), in the order they are tried for each contact.</summary>
+    public List<string> Channels { get; } = [];
+
     public string? SenderName { get; set; }
 
     public string? SenderEmail { get; set; }
@@ -132,6 +135,7 @@ public sealed class CampaignForm
             form.EndDate = recurring.EndDate?.ToDateTime(TimeOnly.MinValue);
         }
 
+        form.Channels.AddRange(campaign.Channels ?? []);
         form.Variants.AddRange(variants.Items.Select(v => new VariantForm { Name = v.Name, TemplateId = v.TemplateId, Subject = v.Subject, Weight = v.Weight }));
         return form;
     }
@@ -179,8 +183,18 @@ public sealed class CampaignForm
             Metric = Metric,
         };
         return new CampaignRequestBody(
-            Name, Blank(Description), Type, Blank(SubjectLine), Blank(SenderName), Blank(SenderEmail), TemplateId, Loaded?.Content, Loaded?.Category,
+            Name, Blank(Description), Type, Type == CampaignType.MultiChannel ? [.. Channels] : null, Blank(SubjectLine), Blank(SenderName), Blank(SenderEmail), TemplateId, Loaded?.Content, Loaded?.Category,
             audience, schedule, settings, variants, OpenTracking, ClickTracking, Unsubscribe, Loaded?.Metadata ?? new Dictionary<string, JsonElement>());
+    }
+
+    /// <summary>Adds <paramref name="channel"/> at the end of the order, or takes it out.</summary>
+    public void ToggleChannel(string channel, bool on)
+    {
+        Channels.Remove(channel);
+        if (on)
+        {
+            Channels.Add(channel);
+        }
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

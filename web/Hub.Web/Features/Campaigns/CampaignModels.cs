@@ -20,7 +20,7 @@ public sealed record CampaignAudience
 
 /// <summary>A campaign as <c>GET /api/v1/campaigns</c> and <c>/{id}</c> show it (members the dashboard does not use are ignored).</summary>
 public sealed record CampaignDto(
-    Guid Id, string Name, string? Description, CampaignType Type, CampaignStatus Status, string? SubjectLine, string? SenderName,
+    Guid Id, string Name, string? Description, CampaignType Type, List<string>? Channels, CampaignStatus Status, string? SubjectLine, string? SenderName,
     string? SenderEmail, Guid? TemplateId, string? Content, string? Category, CampaignAudience? Audience, CampaignSchedule? Schedule,
     CampaignSettings? Settings, CampaignVariants? Variants, bool OpenTrackingEnabled, bool ClickTrackingEnabled, bool UnsubscribeEnabled,
     int CurrentRun, int TotalRecipients, DateTimeOffset? NextRunAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, string? LastError,
@@ -28,7 +28,7 @@ public sealed record CampaignDto(
 
 /// <summary>The body of <c>POST /api/v1/campaigns</c> and <c>PUT /{id}</c> (exactly the members the API accepts).</summary>
 public sealed record CampaignRequestBody(
-    string Name, string? Description, CampaignType Type, string? SubjectLine, string? SenderName, string? SenderEmail, Guid? TemplateId,
+    string Name, string? Description, CampaignType Type, List<string>? Channels, string? SubjectLine, string? SenderName, string? SenderEmail, Guid? TemplateId,
     string? Content, string? Category, CampaignAudience Audience, CampaignSchedule Schedule, CampaignSettings Settings, CampaignVariants Variants,
     bool OpenTrackingEnabled, bool ClickTrackingEnabled, bool UnsubscribeEnabled, Dictionary<string, JsonElement>? Metadata);
 
