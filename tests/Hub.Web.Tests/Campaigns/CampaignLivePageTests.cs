@@ -86,6 +86,29 @@ public sealed class CampaignLivePageTests : DashboardTestContext
     }
 
     [Fact]
+    public async Task After_a_dropped_connection_the_live_page_watches_again_and_catches_up_from_the_ledger()
+    {
+        Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}", CampaignSamples.Campaign(_id, CampaignStatus.Running));
+        Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}/stats", CampaignSamples.Stats(_id, CampaignStatus.Running, sent: 1, opensHuman: 0, opensAll: 0));
+        var page = Render<CampaignLivePage>(p => p.Add(x => x.Id, _id).Add(x => x.StatsRefreshInterval, TimeSpan.FromHours(1)));
+        page.WaitForAssertion(() => Assert.Single(Feed.Invoked, i => i.Method == RealtimeEventNames.CampaignWatch));
+        page.WaitForAssertion(() => Assert.Equal("1", Value(page, "counter-sent")));
+
+        // While the connection was down the campaign went on: the events of that time never reached the page.
+        Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}/stats", CampaignSamples.Stats(_id, CampaignStatus.Running, sent: 3, opensHuman: 2, opensAll: 3));
+        await page.InvokeAsync(Feed.SimulateReconnectAsync);
+
+        page.WaitForAssertion(() => Assert.Equal(2, Feed.Invoked.Count(i => i.Method == RealtimeEventNames.CampaignWatch))); // the group is joined again
+        page.WaitForAssertion(() => Assert.Equal("3", Value(page, "counter-sent")));
+        Assert.Equal("2", Value(page, "counter-opened"));
+
+        // And live events count on top of the caught-up numbers.
+        await page.InvokeAsync(() => Feed.RaiseAsync(RealtimeEventNames.CampaignAnalytics, Aggregate(
+            new() { [CampaignAnalyticsTypes.Opened] = 1 }, new() { [CampaignAnalyticsTypes.Opened] = 1 })));
+        page.WaitForAssertion(() => Assert.Equal("3", Value(page, "counter-opened")));
+    }
+
+    [Fact]
     public void Stop_asks_for_confirmation_before_calling_the_api()
     {
         Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}", CampaignSamples.Campaign(_id, CampaignStatus.Running));

@@ -124,6 +124,57 @@ public sealed class InboxPageTests : DashboardTestContext
         Assert.Contains("refund_request 82", page.Find("[data-testid=intent-chip]").TextContent, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task After_a_dropped_connection_the_inbox_resumes_from_the_last_event_it_saw_and_shows_the_replayed_ones()
+    {
+        var first = InboxData.Message(_ada.Id, "Where is my parcel?", MessageDirection.Inbound, InboxData.T0.AddMinutes(-10));
+        Api.On(HttpMethod.Get, $"/api/v1/conversations/{_ada.Id}/messages", new ApiPage<MessageItem>([first], null));
+        var page = Render<InboxPage>(p => p.Add(x => x.ConversationId, _ada.Id));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=message]")));
+        var live = InboxData.Message(_ada.Id, "Still waiting", MessageDirection.Inbound, InboxData.T0.AddMinutes(1));
+        await page.InvokeAsync(() => _hub.RaiseAsync(RealtimeEventNames.MessageReceived,
+            new StreamEvent<MessagePayload>("ws:x", 41, RealtimeEventNames.MessageReceived, live.CreatedAt, InboxData.Payload(live))));
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=message]").Count));
+        var viewsBefore = _hub.Invoked.Count(i => i.Method == RealtimeEventNames.ConversationView);
+
+        // The connection drops and comes back: the page asks the hub to replay everything after seq 41 ...
+        _hub.Answers[RealtimeEventNames.Resume] = new ResumeResult("ws:x", 42, 1, false);
+        await page.InvokeAsync(_hub.SimulateReconnectAsync);
+        page.WaitForAssertion(() => Assert.Contains(_hub.Invoked, i => i.Method == RealtimeEventNames.Resume && ((ResumeRequest)i.Argument!).AfterSeq == 41));
+        Assert.Equal(viewsBefore + 1, _hub.Invoked.Count(i => i.Method == RealtimeEventNames.ConversationView)); // "also viewing" is announced again
+
+        // ... and what the hub replays (sent while the connection was down) shows up in the thread.
+        var missed = InboxData.Message(_ada.Id, "Sent while you were offline", MessageDirection.Inbound, InboxData.T0.AddMinutes(2));
+        await page.InvokeAsync(() => _hub.RaiseAsync(RealtimeEventNames.MessageReceived,
+            new StreamEvent<MessagePayload>("ws:x", 42, RealtimeEventNames.MessageReceived, missed.CreatedAt, InboxData.Payload(missed))));
+        page.WaitForAssertion(() => Assert.Contains("Sent while you were offline", page.FindAll("[data-testid=message]")[^1].TextContent, StringComparison.Ordinal));
+        Assert.Equal(3, page.FindAll("[data-testid=message]").Count);
+    }
+
+    [Fact]
+    public async Task When_the_hub_cannot_replay_the_gap_the_inbox_reloads_the_list_and_the_open_thread()
+    {
+        var first = InboxData.Message(_ada.Id, "Where is my parcel?", MessageDirection.Inbound, InboxData.T0.AddMinutes(-10));
+        Api.On(HttpMethod.Get, $"/api/v1/conversations/{_ada.Id}/messages", new ApiPage<MessageItem>([first], null));
+        var page = Render<InboxPage>(p => p.Add(x => x.ConversationId, _ada.Id));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=message]")));
+        await page.InvokeAsync(() => _hub.RaiseAsync(RealtimeEventNames.MessageReceived,
+            new StreamEvent<MessagePayload>("ws:x", 5, RealtimeEventNames.MessageReceived, InboxData.T0, InboxData.Payload(first))));
+
+        // While offline: a new conversation from Cy and a reply in Ada's thread, too far back for the hub's replay window.
+        var cy = InboxData.Conversation(Guid.NewGuid(), "Cy", InboxData.T0.AddMinutes(30));
+        var later = InboxData.Message(_ada.Id, "Found it, thanks", MessageDirection.Inbound, InboxData.T0.AddMinutes(20));
+        Api.On(HttpMethod.Get, "/api/v1/conversations?limit=30", new ApiPage<ConversationItem>([cy, _bob, _ada], null));
+        Api.On(HttpMethod.Get, $"/api/v1/conversations/{_ada.Id}/messages", new ApiPage<MessageItem>([later, first], null));
+        _hub.Answers[RealtimeEventNames.Resume] = new ResumeResult("ws:x", 900, 0, true);
+        await page.InvokeAsync(_hub.SimulateReconnectAsync);
+        await page.InvokeAsync(() => _hub.RaiseAsync(RealtimeEventNames.Resync, new ResyncRequired("ws:x", 850, 900)));
+
+        page.WaitForAssertion(() => Assert.Equal(["Cy", "Bob", "Ada"], Names(page)));
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=message]").Count));
+        Assert.Contains("Found it, thanks", page.FindAll("[data-testid=message]")[^1].TextContent, StringComparison.Ordinal);
+    }
+
     private static List<string> Names(IRenderedComponent<InboxPage> page) =>
         page.FindAll("[data-testid=conversation-item] .hub-conv-name").Select(e => e.TextContent.Trim()).ToList();
 }

@@ -96,6 +96,9 @@ public sealed class FakeAgentConnection() : AgentConnection(null!, null!, NullLo
         }
     }
 
+    /// <summary>As after a dropped connection came back: what the real client's <c>Reconnected</c> does.</summary>
+    public Task SimulateReconnectAsync() => OnReconnectedAsync();
+
     private sealed class Unsubscribe(Action action) : IDisposable
     {
         public void Dispose() => action();

@@ -76,17 +76,7 @@ public class AgentConnection(HubApi api, IApiTokenSource tokens, ILogger<AgentCo
                     })
                     .Build();
                 _connection.Reconnecting += _ => Changed(HubConnectionState.Reconnecting);
-                _connection.Reconnected += async _ =>
-                {
-                    StateChanged?.Invoke(HubConnectionState.Connected);
-                    if (Reconnected is { } handlers)
-                    {
-                        foreach (var handler in handlers.GetInvocationList().Cast<Func<Task>>())
-                        {
-                            await handler();
-                        }
-                    }
-                };
+                _connection.Reconnected += _ => OnReconnectedAsync();
                 _connection.Closed += error =>
                 {
                     if (error is not null)
@@ -109,6 +99,19 @@ public class AgentConnection(HubApi api, IApiTokenSource tokens, ILogger<AgentCo
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>The connection is back after a drop: says so, then lets every page resume what it shows, one after another.</summary>
+    protected async Task OnReconnectedAsync()
+    {
+        StateChanged?.Invoke(HubConnectionState.Connected);
+        if (Reconnected is { } handlers)
+        {
+            foreach (var handler in handlers.GetInvocationList().Cast<Func<Task>>())
+            {
+                await handler();
+            }
         }
     }
 
