@@ -119,6 +119,28 @@ public sealed class DashboardInboxTests(DashboardTwilioApp app, ITestOutputHelpe
         Assert.NotEqual(JsonValueKind.Null, assigned.GetProperty("assignee_id").ValueKind);
 
         await DashboardHubApp.ScreenshotAsync(page, "inbox");
+
+        // Tablet width (900 px, an iPad in portrait is 820–834): the panes stack instead of overflowing, and the thread, its reply box and the
+        // conversation list all stay reachable without scrolling sideways.
+        await page.SetViewportSizeAsync(900, 1180);
+        await Expect(page.GetByTestId("thread-messages")).ToContainTextAsync("Is my order on its way?");
+        await Expect(page.GetByTestId("reply-text")).ToBeVisibleAsync(Visible);
+        await Expect(item).ToBeVisibleAsync(Visible);
+        await AssertFitsWidthAsync(page);
+        await page.GetByTestId("reply-text").FillAsync("Typed on a tablet");
+        await page.GetByTestId("reply-send").ClickAsync();
+        await Expect(outbound.Last).ToContainTextAsync("Typed on a tablet");
+        await DashboardHubApp.ScreenshotAsync(page, "inbox-tablet");
+        await page.GotoAsync("/campaigns");
+        await Expect(page.GetByTestId("campaigns-search")).ToBeVisibleAsync(Visible);
+        await AssertFitsWidthAsync(page);
+    }
+
+    /// <summary>Nothing on the page is wider than the window (no sideways scrolling).</summary>
+    private static async Task AssertFitsWidthAsync(IPage page)
+    {
+        var widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, window.innerWidth]");
+        Assert.True(widths[0] <= widths[1], $"the page is {widths[0]} px wide in a {widths[1]} px window");
     }
 
     private async Task CreateChannelAsync(HttpClient admin)
