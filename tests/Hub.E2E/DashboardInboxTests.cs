@@ -127,6 +127,13 @@ public sealed class DashboardInboxTests(DashboardTwilioApp app, ITestOutputHelpe
         await Expect(page.GetByTestId("reply-text")).ToBeVisibleAsync(Visible);
         await Expect(item).ToBeVisibleAsync(Visible);
         await AssertFitsWidthAsync(page);
+        await Expect(page.GetByTestId("contact-pane")).ToBeHiddenAsync();
+        await page.GetByTestId("contact-toggle").ClickAsync();
+        await Expect(page.GetByTestId("contact-panel")).ToBeVisibleAsync(Visible);
+        await Expect(page.GetByTestId("contact-previous")).ToBeVisibleAsync(Visible);
+        await DashboardHubApp.ScreenshotAsync(page, "inbox-tablet-contact");
+        await page.GetByTestId("contact-close").ClickAsync();
+        await Expect(page.GetByTestId("contact-pane")).ToBeHiddenAsync();
         await page.GetByTestId("reply-text").FillAsync("Typed on a tablet");
         await page.GetByTestId("reply-send").ClickAsync();
         await Expect(outbound.Last).ToContainTextAsync("Typed on a tablet");
