@@ -96,7 +96,7 @@ public sealed class TwilioFaultTests(TwilioFaultApp app) : IClassFixture<TwilioF
         // Twilio created exactly one message (the two errors created none): one sent, zero wrongly marked.
         var lost = (requests.Count - 2) == 1 && row.State == OutboxState.Sent ? 0 : 1;
         Assert.Equal(0, lost);
-        ChaosReport.Record(ChaosKind.Fault, "Twilio 429 (Retry-After 2 s) then 500, then success", row.Attempts, "send attempts", lost,
+        ChaosReport.Record(ChaosKind.Fault, "Twilio 429 (Retry-After 2 s) then 500, then success", row.Attempts - 1, "faults", lost,
             "Retry-After honoured; sent once; never marked sent on an error");
     }
 
@@ -130,7 +130,7 @@ public sealed class TwilioFaultTests(TwilioFaultApp app) : IClassFixture<TwilioF
         Assert.Equal(4, app.Twilio.To(to).Count);
         var lost = sent.State == OutboxState.Sent && sent.ProviderMessageId is not null ? 0 : 1;
         Assert.Equal(0, lost);
-        ChaosReport.Record(ChaosKind.Fault, "Twilio 500 on every try: dead letter with Twilio's code, manual retry", 4, "send attempts", lost,
+        ChaosReport.Record(ChaosKind.Fault, "Twilio 500 on every try: dead letter with Twilio's code, manual retry", dead.Attempts, "faults", lost,
             "dead-lettered after 3 with '20500: Internal Server Error'; retry API sent it once");
     }
 }
