@@ -12,7 +12,7 @@ public sealed class SmtpStallApp : HubApp
     public SmtpStallApp()
     {
         Settings["Delivery:Enabled"] = "false";
-        Settings["Delivery:Lease"] = "00:00:03";
+        Settings["Delivery:Lease"] = "00:00:05";
         Settings["Delivery:BaseBackoff"] = "00:00:00.100";
         Settings["Delivery:MaxBackoff"] = "00:00:01";
         Settings["Email:ImapEnabled"] = "false";
@@ -49,10 +49,10 @@ public sealed class SmtpStallLeaseTests(SmtpStallApp app) : IClassFixture<SmtpSt
         var id = await pipeline.ReplyAsync(channelId, email: $"stall-{Guid.NewGuid():N}@example.com");
 
         var scopes = app.Services.GetRequiredService<IServiceScopeFactory>();
-        var options = new DeliveryOptions { BatchSize = 1, Lease = TimeSpan.FromSeconds(3) };
+        var options = new DeliveryOptions { BatchSize = 1, Lease = TimeSpan.FromSeconds(5) };
         var stuck = Task.Run(() => DeliveryWorker.RunOnceAsync(scopes, "stuck", options, CancellationToken.None));
         // The other worker keeps looking for due rows and for rows whose worker died, as the real loop does.
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
         var states = new List<OutboxState>();
         while (DateTime.UtcNow < deadline)
         {
