@@ -21,13 +21,13 @@ public static class OutboundMimeBuilder
         var from = MailboxAddress.Parse(envelope.From);
         if (!string.IsNullOrWhiteSpace(envelope.FromName))
         {
-            from.Name = envelope.FromName;
+            from.Name = OneLine(envelope.FromName); // MimeKit would encode a line break, but it has no place in a name
         }
 
         var to = MailboxAddress.Parse(envelope.To);
         if (!string.IsNullOrWhiteSpace(envelope.ToName))
         {
-            to.Name = envelope.ToName;
+            to.Name = OneLine(envelope.ToName);
         }
 
         var message = new MimeMessage

@@ -23,7 +23,10 @@ public sealed class Channel : IWorkspaceOwned
     /// <summary>The channel's own address: a sender email, a phone number, a widget id.</summary>
     public string? Address { get; set; }
 
-    /// <summary>Provider settings (host, port, account SID…). Keys ending in <c>secret</c>, <c>password</c> or <c>token</c> are write-only.</summary>
+    /// <summary>
+    /// Provider settings (host, port, account SID…). Keys ending in <c>secret</c>, <c>password</c>, <c>token</c> or <c>key</c>
+    /// are write-only in the API and stored encrypted (<c>enc:v1:…</c>): read them through the server's <c>ChannelSecrets.Reveal</c>.
+    /// </summary>
     public Dictionary<string, JsonElement> Settings { get; set; } = [];
 
     /// <summary>Messages per second the provider allows on this channel (0 = no limit).</summary>

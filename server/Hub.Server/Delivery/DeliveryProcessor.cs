@@ -5,6 +5,7 @@ using Hub.Core.Inbox;
 using Hub.Core.Realtime;
 using Hub.Data;
 using Hub.Server.Auth;
+using Hub.Server.Infrastructure;
 using Hub.Server.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,7 @@ public sealed partial class DeliveryProcessor(
     RealtimeBatch realtime,
     IEnumerable<IMessageStatusObserver> observers,
     IOptions<DeliveryOptions> options,
+    ChannelSecrets secrets,
     TimeProvider clock,
     ILogger<DeliveryProcessor> logger)
 {
@@ -69,10 +71,21 @@ public sealed partial class DeliveryProcessor(
         await SetStatusAsync(message, MessageStatus.Sending, cancellationToken);
         var envelope = await EnvelopeAsync(message, channel, cancellationToken);
 
+        // The provider call must end before the row's lease does: past the lease another worker settles the row as
+        // "in doubt" (dead-lettered, for a worker that died), and a live worker stuck on a stalled server is not dead.
+        // Adapters' own timeouts (an SMTP command may wait longer than the lease) don't know about the lease.
+        var budget = leaseEnd - clock.GetUtcNow() - (options.Value.Lease / 5);
+        using var callTimeout = new CancellationTokenSource(budget > TimeSpan.Zero ? budget : TimeSpan.FromMilliseconds(1), clock);
+        using var call = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, callTimeout.Token);
         SendResult result;
         try
         {
-            result = await sender.SendAsync(envelope, cancellationToken);
+            result = await sender.SendAsync(envelope, call.Token);
+        }
+        catch (OperationCanceledException) when (callTimeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            LogCutOff(logger, channel.Provider, message.Id, budget.TotalSeconds);
+            result = SendResult.Transient($"{channel.Provider} did not finish within {budget.TotalSeconds:0.#} s (the delivery lease); the call was cut off and will be retried.");
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -184,7 +197,7 @@ public sealed partial class DeliveryProcessor(
             }
         }
 
-        var settings = channel.Settings.ToDictionary(kv => kv.Key, kv => kv.Value.ValueKind == JsonValueKind.String ? kv.Value.GetString()! : kv.Value.GetRawText());
+        var settings = secrets.Reveal(channel).ToDictionary(kv => kv.Key, kv => kv.Value.ValueKind == JsonValueKind.String ? kv.Value.GetString()! : kv.Value.GetRawText());
         settings["channel_id"] = channel.Id.ToString(); // adapters build their status-callback URLs from it
         return new OutboundEnvelope
         {
@@ -205,6 +218,9 @@ public sealed partial class DeliveryProcessor(
             Headers = DeliveryHeaders.Of(message),
         };
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Adapter {Provider} did not finish sending message {MessageId} within {Seconds:0.#} s, before the delivery lease ends; will retry")]
+    private static partial void LogCutOff(ILogger logger, string provider, Guid messageId, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Adapter {Provider} threw while sending message {MessageId}; will retry")]
     private static partial void LogAdapterThrew(ILogger logger, Exception exception, string provider, Guid messageId);

@@ -31,6 +31,7 @@ public static class StorageExtensions
         builder.Services.AddScoped<Hub.Core.Channels.IChannelStateStore, Hub.Data.Channels.ChannelStateStore>();
         // Keys live in the database, so cookies signed by one node are read by every other.
         builder.Services.AddDataProtection().SetApplicationName("Hub").PersistKeysToDbContext<HubDbContext>();
+        builder.Services.AddSingleton<ChannelSecrets>(); // channel credentials, encrypted with that key ring
 
         var health = builder.Services.AddHealthChecks()
             .AddDbContextCheck<HubDbContext>("database", tags: [Health.HealthExtensions.ReadyTag]);

@@ -184,6 +184,8 @@ public sealed class SmtpSenderTests : IAsyncDisposable
         var envelope = Envelope("ann@example.com", new Dictionary<string, string>()) with
         {
             Subject = "Hi\r\nBcc: victim@example.com",
+            FromName = "Support\r\nBcc: victim@example.com",
+            ToName = "Ann\nX-Evil: 1",
             Headers = new Dictionary<string, string> { ["Message-ID"] = "<evil@x>", ["X-Note"] = "a\r\nBcc: victim@example.com" },
         };
 
@@ -193,6 +195,9 @@ public sealed class SmtpSenderTests : IAsyncDisposable
         Assert.False(message.Headers.Contains(HeaderId.Bcc));
         Assert.Equal($"{envelope.IdempotencyKey}@acme.test", message.MessageId);
         Assert.DoesNotContain('\n', message.Headers["X-Note"]!);
+        // Display names are one line too: MimeKit would encode the break, but a name carrying a header is still wrong.
+        Assert.Equal("Support Bcc: victim@example.com", message.From.Mailboxes.Single().Name);
+        Assert.Equal("Ann X-Evil: 1", message.To.Mailboxes.Single().Name);
     }
 
     [Fact]

@@ -31,6 +31,9 @@ public class HubApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Services a test class adds or replaces (fake adapters, a fake clock).</summary>
     public Action<IServiceCollection>? ExtraServices { get; init; }
 
+    /// <summary>Run on the database of another, already started app (a second node on the same store) instead of a new one.</summary>
+    public HubApp? SameStoreAs { get; init; }
+
     /// <summary>Serve over real sockets (Kestrel on a free loopback port) instead of the in-memory test server.</summary>
     public bool UseRealSockets { get; init; }
 
@@ -39,7 +42,7 @@ public class HubApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        _store = await TestStore.CreateAsync();
+        _store = SameStoreAs?.Store ?? await TestStore.CreateAsync();
         if (UseRealSockets)
         {
             UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
@@ -57,7 +60,7 @@ public class HubApp : WebApplicationFactory<Program>, IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
-        if (_store is not null)
+        if (_store is not null && SameStoreAs is null)
         {
             await _store.DisposeAsync();
         }

@@ -14,7 +14,7 @@ public sealed record ChannelResponse(
     Guid Id, string Name, ChannelType Type, string Provider, string? Address, Dictionary<string, JsonElement> Settings,
     int RateLimitPerSecond, bool IsActive, ChannelHealth Health, DateTimeOffset? LastCheckedAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
-    private static readonly JsonElement Masked = JsonSerializer.SerializeToElement("********");
+    private static readonly JsonElement Masked = JsonSerializer.SerializeToElement(ChannelSettings.Mask);
 
     public static ChannelResponse From(Channel c) => new(
         c.Id, c.Name, c.Type, c.Provider, c.Address,
@@ -44,6 +44,9 @@ public sealed record UpdateChannelRequest(
 public static class ChannelSettings
 {
     public const int MaxSettings = 50;
+
+    /// <summary>What the API shows instead of a secret value; sent back in an update, it keeps the stored secret.</summary>
+    public const string Mask = "********";
 
     /// <summary>Settings whose key ends like this are write-only.</summary>
     public static bool IsSecret(string key) =>
@@ -90,7 +93,7 @@ public static class ChannelsApi
     }
 
     internal static async Task<Results<Created<ChannelResponse>, ValidationProblem>> CreateAsync(
-        CreateChannelRequest request, HubDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        CreateChannelRequest request, HubDbContext db, ChannelSecrets secrets, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (request.Settings is { Count: > ChannelSettings.MaxSettings })
         {
@@ -106,7 +109,7 @@ public static class ChannelsApi
             // A web chat channel's address is the public key its widget script tag carries.
             Address = request.Address ?? (request.Type == ChannelType.Chat && request.Provider.Trim().Equals("webchat", StringComparison.OrdinalIgnoreCase)
                 ? Api.Widget.WidgetApi.NewWidgetKey() : null),
-            Settings = request.Settings ?? [],
+            Settings = secrets.SealIncoming(request.Settings ?? []), // secrets are encrypted before they reach the database
             RateLimitPerSecond = request.RateLimitPerSecond ?? 0,
             IsActive = request.IsActive ?? true,
             CreatedAt = now,
@@ -118,7 +121,7 @@ public static class ChannelsApi
     }
 
     internal static async Task<Results<Ok<ChannelResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid id, UpdateChannelRequest request, HubDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, UpdateChannelRequest request, HubDbContext db, ChannelSecrets secrets, TimeProvider clock, CancellationToken cancellationToken)
     {
         var channel = await db.Channels.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (channel is null)
@@ -128,7 +131,11 @@ public static class ChannelsApi
 
         if (request.Settings is not null)
         {
-            var merged = JsonMerge.Apply(channel.Settings, request.Settings);
+            // A masked value read back from GET and sent again means "unchanged", not "the password is ********".
+            var changes = request.Settings
+                .Where(kv => !(ChannelSettings.IsSecret(kv.Key) && kv.Value.ValueKind == JsonValueKind.String && kv.Value.GetString() == ChannelSettings.Mask))
+                .ToDictionary(kv => kv.Key, kv => kv.Value);
+            var merged = JsonMerge.Apply(channel.Settings, secrets.SealIncoming(changes)); // new secrets are encrypted
 
             if (merged.Count > ChannelSettings.MaxSettings)
             {
@@ -138,6 +145,7 @@ public static class ChannelsApi
             channel.Settings = merged;
         }
 
+        channel.Settings = secrets.Seal(channel.Settings); // a plain secret stored before encryption existed is encrypted now
         channel.Name = request.Name?.Trim() ?? channel.Name;
         channel.Address = request.Address ?? channel.Address;
         channel.RateLimitPerSecond = request.RateLimitPerSecond ?? channel.RateLimitPerSecond;

@@ -4,6 +4,7 @@ using Hub.Adapters.Email;
 using Hub.Adapters.Email.Inbound;
 using Hub.Core.Channels;
 using Hub.Data;
+using Hub.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -43,7 +44,7 @@ public static class EmailWebhooks
     }
 
     internal static async Task<Results<Ok<EmailWebhookResponse>, ProblemHttpResult>> ReceiveAsync(
-        Guid channelId, HttpContext http, HubDbContext db, MailIntake intake, IOptions<EmailOptions> options, TimeProvider clock,
+        Guid channelId, HttpContext http, HubDbContext db, ChannelSecrets secrets, MailIntake intake, IOptions<EmailOptions> options, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var request = http.Request;
@@ -65,8 +66,9 @@ public static class EmailWebhooks
         }
 
         // Unknown channel, no secret configured, wrong secret: one answer, so the endpoint says nothing about which channels exist.
-        var channel = await db.Channels.IgnoreQueryFilters().AsNoTracking()
+        var stored = await db.Channels.IgnoreQueryFilters().AsNoTracking()
             .FirstOrDefaultAsync(c => c.Id == channelId && c.Type == ChannelType.Email && c.IsActive, cancellationToken);
+        var channel = stored is null ? null : secrets.Revealed(stored);
         if (channel is null || !SecretMatches(channel, secret))
         {
             return Problem(StatusCodes.Status403Forbidden, "Forbidden", "The webhook secret is not valid for this channel.");

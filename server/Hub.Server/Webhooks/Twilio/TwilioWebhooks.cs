@@ -4,6 +4,7 @@ using Hub.Core.Channels;
 using Hub.Core.Delivery;
 using Hub.Core.Inbox;
 using Hub.Data;
+using Hub.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -132,7 +133,7 @@ public static partial class TwilioWebhooks
         }
 
         var form = await TwilioForm.ReadAsync(http.Request, cancellationToken);
-        var authToken = channel.Settings.TryGetValue(TwilioChannelSettings.AuthToken, out var token) && token.ValueKind == JsonValueKind.String
+        var authToken = http.RequestServices.GetRequiredService<ChannelSecrets>().Reveal(channel).TryGetValue(TwilioChannelSettings.AuthToken, out var token) && token.ValueKind == JsonValueKind.String
             ? token.GetString()
             : null;
         var url = PublicUrl(http.Request, http.RequestServices.GetRequiredService<IOptionsMonitor<TwilioOptions>>().CurrentValue);
