@@ -14,7 +14,7 @@ namespace Hub.Chaos.Database;
 /// </summary>
 internal sealed class SmsTrafficDriver(HubProcess node, HttpClient admin, Guid channelId, string authToken, string channelNumber)
 {
-    private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(75);
+    private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(120);
 
     private readonly HttpClient _anonymous = new() { BaseAddress = node.Address, Timeout = TimeSpan.FromSeconds(15) };
     private readonly Stopwatch _clock = Stopwatch.StartNew();

@@ -108,3 +108,73 @@ public static class ChaosNodes
         }
     }
 }
+
+/// <summary>
+/// A Redis logical database (1-15) of a test's own on the shared Redis, claimed with the same key and rule as
+/// <c>ScaleOutCluster</c> (SET NX with an expiry), so concurrent runs and the scale-out suite never share one.
+/// </summary>
+public sealed class RedisSlot : IAsyncDisposable
+{
+    private const string ClaimKey = "hub:scale-out-test:claim";
+
+    private readonly StackExchange.Redis.ConnectionMultiplexer _redis;
+    private readonly string _claim = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    private RedisSlot(StackExchange.Redis.ConnectionMultiplexer redis, string server)
+    {
+        _redis = redis;
+        Server = server;
+    }
+
+    public string Server { get; }
+
+    public int Database { get; private set; } = -1;
+
+    /// <summary>The connection string a node gets (<c>ConnectionStrings__Redis</c>).</summary>
+    public string ConnectionString => $"{Server},defaultDatabase={Database}";
+
+    /// <summary>Claims a free database on <paramref name="server"/> and empties it.</summary>
+    public static async Task<RedisSlot> ClaimAsync(string server)
+    {
+        var options = StackExchange.Redis.ConfigurationOptions.Parse(server);
+        options.AbortOnConnectFail = true;
+        options.ConnectTimeout = 5000;
+        var slot = new RedisSlot(await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options), server);
+        foreach (var n in Enumerable.Range(1, 15).OrderBy(_ => Random.Shared.Next()))
+        {
+            if (await slot._redis.GetDatabase(n).StringSetAsync(ClaimKey, slot._claim, TimeSpan.FromMinutes(15), StackExchange.Redis.When.NotExists))
+            {
+                slot.Database = n;
+                await slot.ClearAsync();
+                return slot;
+            }
+        }
+
+        await slot._redis.DisposeAsync();
+        throw new InvalidOperationException($"Every Redis logical database 1-15 on {server} is claimed ({ClaimKey}).");
+    }
+
+    private async Task ClearAsync()
+    {
+        var db = _redis.GetDatabase(Database);
+        await foreach (var key in _redis.GetServers()[0].KeysAsync(Database, pageSize: 500))
+        {
+            if (key != ClaimKey)
+            {
+                await db.KeyDeleteAsync(key);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Database >= 0)
+        {
+            await ClearAsync();
+            await _redis.GetDatabase(Database).ScriptEvaluateAsync(
+                "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", [ClaimKey], [_claim]);
+        }
+
+        await _redis.DisposeAsync();
+    }
+}
