@@ -20,7 +20,7 @@ public sealed class NodeKillCampaignTests
     private const int WorkersPerNode = 2;
     private const string ChannelNumber = "+15005550007";
 
-    private static readonly int Recipients = ChaosNodes.Size("HUB_CHAOS_CAMPAIGN_RECIPIENTS", 600, 2000);
+    private static readonly int Recipients = ChaosNodes.Size("HUB_CHAOS_CAMPAIGN_RECIPIENTS", 500, 2000);
 
     [ChaosPostgresFact]
     public async Task Node_running_a_campaign_killed_mid_send_the_survivor_completes_it_with_every_recipient_at_most_once_and_none_silently_lost()
@@ -76,22 +76,14 @@ public sealed class NodeKillCampaignTests
 
         var tag = $"nk{Guid.NewGuid():N}"[..12];
         var numbers = Enumerable.Range(0, Recipients).Select(i => $"+1416{5_000_000 + i:D7}").ToList();
-        using (var gate = new SemaphoreSlim(8))
+        // The audience in one NDJSON import (while node B starts).
+        var ndjson = string.Concat(numbers.Select((phone, i) => JsonSerializer.Serialize(new Dictionary<string, object>
         {
-            await Task.WhenAll(numbers.Select(async (phone, i) =>
-            {
-                await gate.WaitAsync();
-                try
-                {
-                    var created = await admin.PostAsJsonAsync("/api/v1/contacts", new { phone, first_name = $"R{i}", attributes = new { box = tag } });
-                    Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            }));
-        }
+            ["user_id"] = $"{tag}-{i}", ["phone"] = phone, ["first_name"] = $"R{i}", ["attributes"] = new Dictionary<string, string> { ["box"] = tag },
+        }) + "\n"));
+        var imported = await admin.PostAsync(new Uri("/api/v1/users/import", UriKind.Relative), new StringContent(ndjson, System.Text.Encoding.UTF8, "application/x-ndjson"));
+        Assert.True(imported.IsSuccessStatusCode, await imported.Content.ReadAsStringAsync());
+        Assert.Equal(Recipients, (await imported.JsonAsync()).GetProperty("created").GetInt32());
 
         var b = await startB;
         var campaign = await admin.PostAsJsonAsync("/api/v1/campaigns", new
