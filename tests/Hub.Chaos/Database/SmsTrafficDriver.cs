@@ -57,7 +57,7 @@ internal sealed class SmsTrafficDriver(HubProcess node, HttpClient admin, Guid c
             {
                 using var response = await _anonymous.SendAsync(request);
                 var status = (int)response.StatusCode;
-                outcome.Answers.Enqueue((at, status));
+                outcome.Answers.Enqueue((Now, status));
                 if (response.IsSuccessStatusCode)
                 {
                     outcome.AcceptedAt = at;
@@ -75,12 +75,12 @@ internal sealed class SmsTrafficDriver(HubProcess node, HttpClient admin, Guid c
             catch (TaskCanceledException)
             {
                 // Twilio gives up on a webhook after 15 s and retries it: slow, not lost. Counted for the report.
-                outcome.Answers.Enqueue((at, 0));
+                outcome.Answers.Enqueue((Now, 0));
                 Timeouts.Add($"webhook {sid} at {at:F1}s");
             }
             catch (HttpRequestException ex)
             {
-                outcome.Answers.Enqueue((at, 0));
+                outcome.Answers.Enqueue((Now, 0));
                 BadFailures.Add($"webhook {sid} at {at:F1}s: no answer ({ex.Message})");
             }
 
@@ -131,6 +131,7 @@ internal sealed class WebhookOutcome(string sid, string from)
 
     public string From { get; } = from;
 
+    /// <summary>Each answer: when it came (seconds on the driver's clock) and its status (0: none within 15 s).</summary>
     public ConcurrentQueue<(double At, int Status)> Answers { get; } = new();
 
     /// <summary>When Hub answered 2xx, or null.</summary>
