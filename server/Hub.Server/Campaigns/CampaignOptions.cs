@@ -18,6 +18,13 @@ public sealed class CampaignOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan TimeSlice { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// With PostgreSQL, how often each node checks in to the shared Quartz schedule. A node that stops checking in is
+    /// taken for dead after about this plus 7.5 s, and the campaign sweep it was running moves to another node then.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Contacts read per step while the audience is written into the ledger.</summary>
     [Range(10, 10_000)]
     public int ExpandBatchSize { get; set; } = 500;

@@ -27,6 +27,7 @@ public static class CampaignsExtensions
         var section = builder.Configuration.GetSection(CampaignOptions.Section);
         var runner = section.GetValue(nameof(CampaignOptions.RunnerEnabled), true);
         var interval = section.GetValue(nameof(CampaignOptions.SweepInterval), new CampaignOptions().SweepInterval);
+        var checkin = section.GetValue(nameof(CampaignOptions.ClusterCheckinInterval), new CampaignOptions().ClusterCheckinInterval);
         var postgres = builder.Configuration.GetConnectionString(StorageExtensions.PostgresName);
         services.AddQuartz(q =>
         {
@@ -38,7 +39,7 @@ public static class CampaignsExtensions
                 {
                     store.UsePostgres(postgres);
                     store.UseSystemTextJsonSerializer();
-                    store.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(10));
+                    store.UseClustering(c => c.CheckinInterval = checkin);
                     store.ProvisionSchema();
                 });
             }

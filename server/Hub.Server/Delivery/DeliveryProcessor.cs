@@ -43,6 +43,20 @@ public sealed partial class DeliveryProcessor(
             await rateLimiter.WaitAsync($"channel:{claimed.ChannelId:N}", limit, cancellationToken);
         }
 
+        // Everything that needs the database before the provider call is done while the row is still "pending" under
+        // this worker's claim: a node that dies here leaves a row another worker sends once the claim runs out. Only
+        // the provider call itself (and recording its answer) happens in "sending", the state that is in doubt after
+        // a crash and is never re-sent blindly.
+        var message = await db.Messages.FirstAsync(m => m.Id == claimed.MessageId, cancellationToken);
+        var channel = claimed.ChannelId is { } channelId ? await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == channelId, cancellationToken) : null;
+        var sender = channel is null ? null : senders.FirstOrDefault(s => s.Provider == channel.Provider && s.Channels.Contains(claimed.Channel));
+        OutboundEnvelope? envelope = null;
+        if (channel is not null && sender is not null)
+        {
+            await SetStatusAsync(message, MessageStatus.Sending, cancellationToken);
+            envelope = await EnvelopeAsync(message, channel, cancellationToken);
+        }
+
         var now = clock.GetUtcNow();
         var leaseEnd = now + options.Value.Lease;
         var started = await db.Outbox.Where(o => o.Id == claimed.Id && o.LockedBy == worker && o.State == OutboxState.Pending)
@@ -57,19 +71,13 @@ public sealed partial class DeliveryProcessor(
         }
 
         var entry = await db.Outbox.FirstAsync(o => o.Id == claimed.Id, cancellationToken);
-        var message = await db.Messages.FirstAsync(m => m.Id == entry.MessageId, cancellationToken);
-        var channel = entry.ChannelId is { } channelId ? await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == channelId, cancellationToken) : null;
-        var sender = channel is null ? null : senders.FirstOrDefault(s => s.Provider == channel.Provider && s.Channels.Contains(entry.Channel));
-        if (channel is null || sender is null)
+        if (channel is null || sender is null || envelope is null)
         {
             await FinishAsync(entry, message, SendResult.Permanent(channel is null
                 ? "The message's channel no longer exists."
                 : $"No adapter for provider '{channel.Provider}' on {entry.Channel}."), cancellationToken);
             return;
         }
-
-        await SetStatusAsync(message, MessageStatus.Sending, cancellationToken);
-        var envelope = await EnvelopeAsync(message, channel, cancellationToken);
 
         // The provider call must end before the row's lease does: past the lease another worker settles the row as
         // "in doubt" (dead-lettered, for a worker that died), and a live worker stuck on a stalled server is not dead.

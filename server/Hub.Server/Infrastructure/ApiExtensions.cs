@@ -23,6 +23,8 @@ public static class ApiExtensions
         // Unreadable bodies reach BadRequestExceptionHandler, which names the field, instead of an empty 400.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // A database that does not answer is 503 + Retry-After (the caller retries), not a 500.
+        builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         builder.Services.AddValidation();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
