@@ -97,6 +97,7 @@ public sealed partial class CrossWorkspaceMatrixTests(CrossWorkspaceMatrixTests.
         var changed = Diff(before, after);
         output.WriteLine($"Cross-workspace: {routes.Count} routes with an id × {callers.Length} callers = {tried} calls; answers "
             + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")) + $"; controls reaching the handler {controlsReached}/{routes.Count}");
+        Coverage.Print(output, "REST routes with an id, A's ids", routes.Count, [.. callers.Select(c => c.Name)], tried, letIn.Count + changed.Count);
         Assert.True(letIn.Count == 0, "Workspace B got at workspace A's objects:\n" + string.Join("\n", letIn));
         Assert.True(changed.Count == 0, "A's objects changed after B's calls:\n" + string.Join("\n", changed));
         Assert.True(controlsReached >= routes.Count * 3 / 4, $"only {controlsReached} of {routes.Count} controls reached a handler: the matrix is not testing what it claims");
@@ -131,6 +132,7 @@ public sealed partial class CrossWorkspaceMatrixTests(CrossWorkspaceMatrixTests.
         var own = await (await a.Admin.GetAsync("/api/v1/contacts")).Content.ReadAsStringAsync();
         Assert.Contains(a.Ids["contact"], own, StringComparison.Ordinal);
         output.WriteLine($"{lists.Count} list endpoints × 2 callers = {tried} calls");
+        Coverage.Print(output, "REST list endpoints", lists.Count, ["B admin JWT", "B API key"], tried, leaks.Count);
         Assert.True(leaks.Count == 0, "B's lists showed A's objects:\n" + string.Join("\n", leaks));
         ChaosReport.Record(ChaosKind.Access, "other-workspace callers on every list endpoint", tried, "calls", leaks.Count, $"{lists.Count} lists; no A id in any answer");
     }

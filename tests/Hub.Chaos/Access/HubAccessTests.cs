@@ -90,6 +90,7 @@ public sealed class HubAccessTests(HubAccessApp fixture, ITestOutputHelper outpu
             }
         }
 
+        Coverage.Print(output, "hub connects (agent, client)", 2, ["anonymous", "expired member JWT", "expired user token", "user token on agent hub", "member JWT on client hub"], tried, letIn.Count);
         Assert.True(letIn.Count == 0, string.Join("\n", letIn));
         ChaosReport.Record(ChaosKind.Access, "hub connects: anonymous, expired, wrong-hub tokens", tried, "connects", letIn.Count, "401 at negotiate/upgrade");
     }
@@ -151,6 +152,8 @@ public sealed class HubAccessTests(HubAccessApp fixture, ITestOutputHelper outpu
         var toB = agentB.Events.Concat(userB.Events).Where(e => aSecrets.Any(s => e.Data.GetRawText().Contains(s, StringComparison.OrdinalIgnoreCase))).ToList();
         letIn.AddRange(toB.Select(e => $"B received A's {e.Name}: {e.Data.GetRawText()}"));
         output.WriteLine($"{tried} hub calls by B with A's ids; A's clients got {fromB} events from them; B's clients got {agentB.Events.Count + userB.Events.Count} events in all");
+        Coverage.Print(output, "hub methods (agent + client), A's ids", HubMethods(typeof(AgentHub)).Count() + HubMethods(typeof(ClientHub)).Count(),
+            ["B agent (admin JWT)", "B end user with A's user id"], tried, letIn.Count);
         Assert.True(letIn.Count == 0, "Workspace B got through to A on the hubs:\n" + string.Join("\n", letIn));
         ChaosReport.Record(ChaosKind.Access, "other-workspace agent and end user on every hub method with A's ids", tried, "hub calls", letIn.Count,
             "refused with a hub error; no event crossed workspaces");
