@@ -17,6 +17,9 @@ public static class AuthExtensions
     /// <summary>Rate-limit policy for anonymous sign-in and sign-up endpoints.</summary>
     public const string SignInRateLimit = "sign-in";
 
+    /// <summary>Rate-limit policy for minting end-user tokens (per workspace).</summary>
+    public const string ClientTokenRateLimit = "client-tokens";
+
     public static IHostApplicationBuilder AddHubAuth(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -29,6 +32,7 @@ public static class AuthExtensions
         services.AddSingleton<SigningKeyProvider>();
         services.AddSingleton<MemberTokenIssuer>();
         services.AddScoped<WorkspaceProvisioner>();
+        services.AddSingleton<UnknownEmailLockout>();
 
         services.AddIdentityCore<Member>(o =>
             {
@@ -115,11 +119,19 @@ public static class AuthExtensions
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = RateLimitRejection.WriteAsync;
             o.AddPolicy(SignInRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
                 ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = ctx.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.SignInRateLimitPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                }));
+            o.AddPolicy(ClientTokenRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
+                ctx.User.FindFirst(HubClaims.WorkspaceId)?.Value ?? ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = ctx.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.ClientTokenRateLimitPerMinute,
                     Window = TimeSpan.FromMinutes(1),
                 }));
         });

@@ -36,6 +36,10 @@ public sealed class AuthOptions
     /// <summary>Anonymous sign-in and sign-up requests allowed per client IP per minute.</summary>
     [Range(1, 1_000_000)]
     public int SignInRateLimitPerMinute { get; set; } = 30;
+
+    /// <summary>End-user tokens <c>POST /api/v1/client-tokens</c> mints per workspace per minute.</summary>
+    [Range(1, 1_000_000)]
+    public int ClientTokenRateLimitPerMinute { get; set; } = 600;
 }
 
 /// <summary>The first workspace and admin, created on first start. Bound from the <c>Bootstrap</c> section.</summary>

@@ -21,13 +21,14 @@ public static class AccountEndpoints
     }
 
     internal static async Task<RedirectHttpResult> SignInAsync(
-        [FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl, UserManager<Member> users, SignInManager<Member> signIn)
+        [FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl, UserManager<Member> users, SignInManager<Member> signIn,
+        UnknownEmailLockout unknown)
     {
         var back = LocalOrRoot(returnUrl);
         var member = string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password) ? null : await users.FindByEmailAsync(email.Trim());
         if (member is null)
         {
-            return Failed("invalid", back);
+            return Failed(unknown.FailAndCheckLocked(email) ? "locked" : "invalid", back);
         }
 
         var result = await signIn.PasswordSignInAsync(member, password!, isPersistent: true, lockoutOnFailure: true);
@@ -48,9 +49,14 @@ public static class AccountEndpoints
     private static RedirectHttpResult Failed(string error, string back)
         => TypedResults.LocalRedirect($"~/login?error={error}&returnUrl={Uri.EscapeDataString(back)}");
 
-    /// <summary>Only a path on this site: never an open redirect to another host.</summary>
+    /// <summary>
+    /// Only a path on this site: never an open redirect to another host. Control characters are refused too:
+    /// browsers drop tabs and newlines from URLs (<c>/\t/evil.example</c> is <c>//evil.example</c> to them), and
+    /// <c>LocalRedirect</c> would throw on them (a 500).
+    /// </summary>
     internal static string LocalOrRoot(string? returnUrl)
-        => returnUrl is { Length: > 0 } url && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && !url.Contains("://", StringComparison.Ordinal)
+        => returnUrl is { Length: > 0 } url && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
+            && !url.Contains("://", StringComparison.Ordinal) && !url.Any(char.IsControl)
             ? url
             : "/";
 }

@@ -1,3 +1,4 @@
+using Hub.Core.Members;
 using Hub.Core.Realtime;
 using Hub.Data.Realtime;
 using Hub.Data;
@@ -12,8 +13,10 @@ using Microsoft.Extensions.Options;
 namespace Hub.Server.Hubs;
 
 /// <summary>
-/// <c>/hubs/agent</c>: members (cookie or member JWT). Every connection joins its workspace's stream
-/// and its own member group; agents see messages, typing, presence and who views which conversation.
+/// <c>/hubs/agent</c>: members (cookie or member JWT). Every connection joins its own member group and its
+/// workspace's members group (analytics alerts); admins and agents also join the workspace's stream (messages,
+/// typing, presence, who views which conversation) and may use the inbox methods. Roles are those of the REST API:
+/// the inbox is for admins and agents, campaigns for admins and marketers.
 /// </summary>
 [Authorize(Policy = RealtimeExtensions.MemberPolicy)]
 public sealed class AgentHub(
@@ -33,7 +36,12 @@ public sealed class AgentHub(
 
     public override async Task OnConnectedAsync()
     {
-        await Groups.AddToGroupAsync(Context.ConnectionId, Streams.Workspace(WorkspaceId));
+        if (Context.User!.IsInRole(MemberRole.Admin) || Context.User.IsInRole(MemberRole.Agent))
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, Streams.Workspace(WorkspaceId));
+        }
+
+        await Groups.AddToGroupAsync(Context.ConnectionId, RealtimeDispatcher.MembersGroup(WorkspaceId));
         await Groups.AddToGroupAsync(Context.ConnectionId, RealtimeDispatcher.MemberGroup(MemberId));
         var change = await presence.ConnectedAsync(WorkspaceId, PresenceKind.Member, MemberId.ToString(), Context.ConnectionId);
         if (change.Changed)
@@ -59,18 +67,21 @@ public sealed class AgentHub(
     }
 
     /// <summary>Replies in a conversation.</summary>
+    [Authorize(Policy = HubPolicies.Inbox)]
     [HubMethodName(RealtimeEventNames.MessageSend)]
     public async Task<SendMessageResult> SendMessage(SendMessageRequest request)
     {
         var sent = await messaging.SendFromAgentAsync(WorkspaceId, MemberId, request, Context.ConnectionAborted);
-        await typing.StopAsync(sent.ConversationId, MemberId.ToString());
+        await typing.StopAsync(WorkspaceId, sent.ConversationId, MemberId.ToString());
         return sent;
     }
 
     /// <summary>Marks the contact's messages read up to and including the given one.</summary>
+    [Authorize(Policy = HubPolicies.Inbox)]
     [HubMethodName(RealtimeEventNames.MessageRead)]
     public Task<int> MarkRead(ReadReceipt receipt) => messaging.MarkReadAsync(WorkspaceId, null, receipt, Context.ConnectionAborted);
 
+    [Authorize(Policy = HubPolicies.Inbox)]
     [HubMethodName(RealtimeEventNames.TypingStart)]
     public async Task TypingStart(ConversationRef conversation)
     {
@@ -78,8 +89,9 @@ public sealed class AgentHub(
         await typing.StartAsync(WorkspaceId, contactId, conversation.ConversationId, MemberId.ToString(), Context.ConnectionId);
     }
 
+    [Authorize(Policy = HubPolicies.Inbox)]
     [HubMethodName(RealtimeEventNames.TypingStop)]
-    public Task TypingStop(ConversationRef conversation) => typing.StopAsync(conversation.ConversationId, MemberId.ToString());
+    public Task TypingStop(ConversationRef conversation) => typing.StopAsync(WorkspaceId, conversation.ConversationId, MemberId.ToString());
 
     [HubMethodName(RealtimeEventNames.PresenceUpdate)]
     public async Task<PresenceStatus> UpdatePresence(PresenceUpdate update)
@@ -94,6 +106,7 @@ public sealed class AgentHub(
     }
 
     /// <summary>The agent opened a conversation: everyone learns who has it open.</summary>
+    [Authorize(Policy = HubPolicies.Inbox)]
     [HubMethodName(RealtimeEventNames.ConversationView)]
     public async Task<IReadOnlyList<Viewer>> View(ConversationRef conversation)
     {
@@ -103,14 +116,17 @@ public sealed class AgentHub(
         return viewers;
     }
 
+    [Authorize(Policy = HubPolicies.Inbox)]
     [HubMethodName(RealtimeEventNames.ConversationLeave)]
     public async Task Leave(ConversationRef conversation)
     {
+        await ContactOfAsync(conversation.ConversationId);
         var viewers = await presence.LeaveAsync(WorkspaceId, conversation.ConversationId, Context.ConnectionId);
         await dispatcher.ViewersAsync(WorkspaceId, new ConversationViewers(conversation.ConversationId, viewers));
     }
 
     /// <summary>Sends, in order, every workspace event after <see cref="ResumeRequest.AfterSeq"/>; then live events follow.</summary>
+    [Authorize(Policy = HubPolicies.Inbox)]
     [HubMethodName(RealtimeEventNames.Resume)]
     public async Task<ResumeResult> Resume(ResumeRequest request) =>
         (await StreamReplay.ResumeAsync(streams, Streams.Workspace(WorkspaceId), request.AfterSeq, options.Value.MaxReplay,
@@ -120,6 +136,7 @@ public sealed class AgentHub(
     /// Joins the campaign's live group (<c>campaign.status</c>, <c>campaign.analytics</c>) and returns its status now.
     /// Only a campaign of the caller's workspace: any other id is <c>not_found</c>.
     /// </summary>
+    [Authorize(Policy = HubPolicies.Marketing)]
     [HubMethodName(RealtimeEventNames.CampaignWatch)]
     public async Task<CampaignStatusUpdateMessage> WatchCampaign(CampaignRef campaign, CampaignLive live, TimeProvider clock)
     {
@@ -137,6 +154,7 @@ public sealed class AgentHub(
     }
 
     /// <summary>Leaves the campaign's live group.</summary>
+    [Authorize(Policy = HubPolicies.Marketing)]
     [HubMethodName(RealtimeEventNames.CampaignUnwatch)]
     public Task UnwatchCampaign(CampaignRef campaign)
     {

@@ -60,7 +60,7 @@ public sealed class ClientHub(
     public async Task<SendMessageResult> SendMessage(SendMessageRequest request)
     {
         var sent = await messaging.SendFromEndUserAsync(WorkspaceId, ContactId, UserId, request, Context.ConnectionAborted);
-        await typing.StopAsync(sent.ConversationId, UserId); // a sent message ends the typing indicator
+        await typing.StopAsync(WorkspaceId, sent.ConversationId, UserId); // a sent message ends the typing indicator
         return sent;
     }
 
@@ -76,7 +76,7 @@ public sealed class ClientHub(
     }
 
     [HubMethodName(RealtimeEventNames.TypingStop)]
-    public Task TypingStop(ConversationRef conversation) => typing.StopAsync(conversation.ConversationId, UserId);
+    public Task TypingStop(ConversationRef conversation) => typing.StopAsync(WorkspaceId, conversation.ConversationId, UserId);
 
     [HubMethodName(RealtimeEventNames.PresenceUpdate)]
     public async Task<PresenceStatus> UpdatePresence(PresenceUpdate update)

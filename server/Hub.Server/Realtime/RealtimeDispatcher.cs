@@ -44,7 +44,10 @@ public sealed class RealtimeDispatcher(IHubContext<AgentHub, IAgentClient> agent
 
     /// <summary>Analytics alerts are live only (listed again by <c>GET /api/v1/analytics/alerts/events</c>).</summary>
     public Task AnalyticsAlertAsync(Guid workspaceId, Hub.Core.Analytics.AnalyticsAlertMessage e) =>
-        agents.Clients.Group(Streams.Workspace(workspaceId)).AnalyticsAlert(e);
+        agents.Clients.Group(MembersGroup(workspaceId)).AnalyticsAlert(e);
+
+    /// <summary>Every member connection of the workspace, whatever the role (the workspace stream is the inbox roles' only).</summary>
+    public static string MembersGroup(Guid workspaceId) => $"members:{workspaceId:N}";
 
     private static bool IsUserStream(string stream) => stream.StartsWith("user:", StringComparison.Ordinal);
 }

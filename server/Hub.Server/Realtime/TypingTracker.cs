@@ -7,15 +7,16 @@ namespace Hub.Server.Realtime;
 /// <summary>
 /// Typing indicators, never stored: a repeated <c>typing.start</c> within the debounce window is not
 /// re-broadcast, and an indicator with no refresh for <see cref="RealtimeOptions.TypingTimeout"/> is
-/// turned off by the server (the client may have crashed mid-sentence).
+/// turned off by the server (the client may have crashed mid-sentence). Indicators are keyed by workspace too:
+/// user ids are the customers' own and repeat across workspaces, so one workspace's user can't stop another's.
 /// </summary>
 public sealed class TypingTracker(RealtimeDispatcher dispatcher, IOptions<RealtimeOptions> options, TimeProvider clock) : IDisposable
 {
-    private readonly ConcurrentDictionary<(Guid ConversationId, string UserId), Typist> _typing = new();
+    private readonly ConcurrentDictionary<(Guid WorkspaceId, Guid ConversationId, string UserId), Typist> _typing = new();
 
     public async Task StartAsync(Guid workspaceId, Guid contactId, Guid conversationId, string userId, string connectionId)
     {
-        var key = (conversationId, userId);
+        var key = (workspaceId, conversationId, userId);
         var now = clock.GetUtcNow();
         var typist = _typing.GetOrAdd(key, _ => new Typist(workspaceId, contactId, connectionId));
         bool announce;
@@ -38,9 +39,10 @@ public sealed class TypingTracker(RealtimeDispatcher dispatcher, IOptions<Realti
         }
     }
 
-    public async Task StopAsync(Guid conversationId, string userId)
+    /// <summary>Ends <paramref name="userId"/>'s indicator in the conversation, if they have one in <paramref name="workspaceId"/>.</summary>
+    public async Task StopAsync(Guid workspaceId, Guid conversationId, string userId)
     {
-        if (_typing.TryRemove((conversationId, userId), out var typist))
+        if (_typing.TryRemove((workspaceId, conversationId, userId), out var typist))
         {
             lock (typist)
             {
@@ -56,7 +58,7 @@ public sealed class TypingTracker(RealtimeDispatcher dispatcher, IOptions<Realti
     {
         foreach (var (key, typist) in _typing.Where(t => t.Value.ConnectionId == connectionId).ToList())
         {
-            await StopAsync(key.ConversationId, key.UserId);
+            await StopAsync(key.WorkspaceId, key.ConversationId, key.UserId);
         }
     }
 
@@ -68,12 +70,12 @@ public sealed class TypingTracker(RealtimeDispatcher dispatcher, IOptions<Realti
         }
     }
 
-    private async Task ExpireAsync((Guid ConversationId, string UserId) key, Typist typist)
+    private async Task ExpireAsync((Guid WorkspaceId, Guid ConversationId, string UserId) key, Typist typist)
     {
         // Only the timer of the current indicator may end it; a refresh replaced older ones.
         if (_typing.TryGetValue(key, out var current) && ReferenceEquals(current, typist))
         {
-            await StopAsync(key.ConversationId, key.UserId);
+            await StopAsync(key.WorkspaceId, key.ConversationId, key.UserId);
         }
     }
 

@@ -29,18 +29,19 @@ public static class AuthApi
     }
 
     internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueTokenAsync(
-        SignInRequest request, UserManager<Member> users, SignInManager<Member> signIn, MemberTokenIssuer issuer, TimeProvider clock)
+        SignInRequest request, UserManager<Member> users, SignInManager<Member> signIn, MemberTokenIssuer issuer, UnknownEmailLockout unknown,
+        TimeProvider clock)
     {
         var member = await users.FindByEmailAsync(request.Email);
         if (member is null)
         {
-            return InvalidCredentials();
+            return unknown.FailAndCheckLocked(request.Email) ? LockedOut() : InvalidCredentials();
         }
 
         var check = await signIn.CheckPasswordSignInAsync(member, request.Password, lockoutOnFailure: true);
         if (check.IsLockedOut)
         {
-            return TypedResults.Problem("Too many failed attempts; try again later.", statusCode: StatusCodes.Status423Locked, title: "Locked out");
+            return LockedOut();
         }
 
         if (!check.Succeeded)
@@ -53,18 +54,18 @@ public static class AuthApi
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> SignInAsync(
-        SignInRequest request, UserManager<Member> users, SignInManager<Member> signIn)
+        SignInRequest request, UserManager<Member> users, SignInManager<Member> signIn, UnknownEmailLockout unknown)
     {
         var member = await users.FindByEmailAsync(request.Email);
         if (member is null)
         {
-            return InvalidCredentials();
+            return unknown.FailAndCheckLocked(request.Email) ? LockedOut() : InvalidCredentials();
         }
 
         var result = await signIn.PasswordSignInAsync(member, request.Password, isPersistent: true, lockoutOnFailure: true);
         if (result.IsLockedOut)
         {
-            return TypedResults.Problem("Too many failed attempts; try again later.", statusCode: StatusCodes.Status423Locked, title: "Locked out");
+            return LockedOut();
         }
 
         return result.Succeeded ? TypedResults.NoContent() : InvalidCredentials();
@@ -88,6 +89,9 @@ public static class AuthApi
     }
 
     // The same answer for an unknown email and a wrong password, so sign-in can't be used to probe emails.
+    private static ProblemHttpResult LockedOut() =>
+        TypedResults.Problem("Too many failed attempts; try again later.", statusCode: StatusCodes.Status423Locked, title: "Locked out");
+
     private static ProblemHttpResult InvalidCredentials() =>
         TypedResults.Problem("Email or password is wrong.", statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed");
 }

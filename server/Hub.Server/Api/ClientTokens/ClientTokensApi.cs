@@ -30,7 +30,8 @@ public static class ClientTokensApi
 {
     public static IEndpointRouteBuilder MapClientTokensApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/client-tokens", CreateAsync).WithTags("Real time").RequireAuthorization(HubPolicies.Admin);
+        app.MapPost("/api/v1/client-tokens", CreateAsync).WithTags("Real time").RequireAuthorization(HubPolicies.Admin)
+            .RequireRateLimiting(AuthExtensions.ClientTokenRateLimit);
         return app;
     }
 
