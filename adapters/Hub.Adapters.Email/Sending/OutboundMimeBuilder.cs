@@ -163,7 +163,7 @@ public static class OutboundMimeBuilder
     private static string OneLine(string value) => value.ReplaceLineEndings(" ").Trim();
 }
 
-/// <summary>Message-IDs as Hub stores them: without angle brackets, as MimeKit reports them.</summary>
+/// <summary>Message-IDs as Hub stores them: without angle brackets, as MimeKit reports them; anything that is not an id is dropped.</summary>
 public static class MessageIds
 {
     public static string? Normalize(string? id)
@@ -180,7 +180,9 @@ public static class MessageIds
             trimmed = end > 0 ? trimmed[1..end] : trimmed[1..];
         }
 
-        return trimmed.Length == 0 ? null : trimmed;
+        // An id never holds whitespace, control characters or brackets (RFC 5322 msg-id): one that does is not an id, and
+        // written into In-Reply-To/References it would break the header and start new ones (header injection).
+        return trimmed.Length == 0 || trimmed.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>') ? null : trimmed;
     }
 
     /// <summary>Every id in a References-style header value.</summary>

@@ -33,6 +33,7 @@ public sealed class InboxService(
     public async Task<InboundResult> ReceiveAsync(InboundMessage inbound, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inbound);
+        inbound = InboundLimits.Clean(inbound);
         workspace.Use(inbound.WorkspaceId);
         var key = $"in:{inbound.Channel}:{inbound.ExternalId}";
         var seen = await db.Messages.Where(m => m.IdempotencyKey == key).Select(m => new { m.Id, m.ConversationId }).FirstOrDefaultAsync(cancellationToken);
@@ -175,7 +176,7 @@ public sealed class InboxService(
 
     private static string? ThreadKey(InboundMessage inbound) => inbound.Channel switch
     {
-        ChannelType.Sms or ChannelType.WhatsApp => $"{Addresses.Normalize(inbound.Channel, inbound.From)}|{Addresses.Normalize(inbound.Channel, inbound.To ?? string.Empty)}",
+        ChannelType.Sms or ChannelType.WhatsApp => InboundLimits.Fit($"{Addresses.Normalize(inbound.Channel, inbound.From)}|{Addresses.Normalize(inbound.Channel, inbound.To ?? string.Empty)}", 500),
         _ => null,
     };
 

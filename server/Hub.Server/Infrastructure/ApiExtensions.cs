@@ -35,7 +35,7 @@ public static class ApiExtensions
         return builder;
     }
 
-    /// <summary>snake_case names and enum values, as the product's specs write them; unknown fields are refused.</summary>
+    /// <summary>snake_case names and enum values, as the product's specs write them; unknown fields and NUL characters are refused.</summary>
     public static void ConfigureJson(JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -44,6 +44,7 @@ public static class ApiExtensions
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        NulRefusingConverters.AddTo(options);
     }
 
     /// <summary>

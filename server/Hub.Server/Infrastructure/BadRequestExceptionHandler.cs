@@ -5,7 +5,7 @@ namespace Hub.Server.Infrastructure;
 
 /// <summary>
 /// Turns unreadable request bodies and parameters into 400 problem+json that names the field, instead
-/// of an empty 400 (or a 500).
+/// of an empty 400 (or a 500). A JSON body declared in a charset .NET does not know (<c>charset=ebcdic</c>) is a 415.
 /// </summary>
 internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
@@ -13,7 +13,10 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
     {
         if (exception is not BadHttpRequestException bad)
         {
-            return false;
+            // The JSON reader throws InvalidOperationException for a charset it can't decode: the client's fault, not ours.
+            return exception is InvalidOperationException && UnknownCharset(httpContext.Request) is { } charset
+                && await WriteAsync(httpContext, exception, StatusCodes.Status415UnsupportedMediaType, "Unsupported charset.", "charset",
+                    $"'{charset}' is not a supported charset; send the body as UTF-8.");
         }
 
         var (field, message) = bad.InnerException is JsonException json
@@ -21,14 +24,39 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
             : BindingFailure().Match(bad.Message) is { Success: true } binding
                 ? (JsonNamingPolicy.SnakeCaseLower.ConvertName(binding.Groups[1].Value), $"'{binding.Groups[2].Value}' is not a valid value.")
                 : (string.Empty, bad.Message);
-        httpContext.Response.StatusCode = bad.StatusCode;
+        var title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large." : "The request could not be read.";
+        return await WriteAsync(httpContext, exception, bad.StatusCode, title, field, message);
+    }
+
+    private async Task<bool> WriteAsync(HttpContext httpContext, Exception exception, int status, string title, string field, string message)
+    {
+        httpContext.Response.StatusCode = status;
         var problem = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
         {
-            Status = bad.StatusCode,
-            Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large." : "The request could not be read.",
+            Status = status,
+            Title = title,
             Detail = message,
         };
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>The charset of the request's Content-Type when .NET has no encoding of that name.</summary>
+    internal static string? UnknownCharset(HttpRequest request)
+    {
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || type.Charset.Value is not { Length: > 0 } charset)
+        {
+            return null;
+        }
+
+        try
+        {
+            _ = System.Text.Encoding.GetEncoding(charset.Trim('"'));
+            return null;
+        }
+        catch (ArgumentException)
+        {
+            return charset;
+        }
     }
 
     // "Failed to bind parameter \"Nullable<int> limit\" from \"lots\"."

@@ -7,7 +7,7 @@ namespace Hub.Server.Realtime;
 
 /// <summary>
 /// Runs around every hub call: acts for the caller's workspace, throttles per connection, and turns
-/// refusals into hub errors the client can read, keeping the connection open.
+/// refusals (and missing arguments) into hub errors the client can read, keeping the connection open.
 /// </summary>
 public sealed class HubGuardFilter(IOptions<RealtimeOptions> options) : IHubFilter
 {
@@ -26,6 +26,7 @@ public sealed class HubGuardFilter(IOptions<RealtimeOptions> options) : IHubFilt
             throw new HubException($"rate_limited: too many {name} calls on this connection; slow down.");
         }
 
+        RefuseMissingArguments(invocationContext, name);
         try
         {
             return await next(invocationContext);
@@ -63,6 +64,21 @@ public sealed class HubGuardFilter(IOptions<RealtimeOptions> options) : IHubFilt
         finally
         {
             (context.Context.Items[ThrottleKey] as ConnectionThrottle)?.Dispose();
+        }
+    }
+
+    /// <summary>A null where the method needs an object (<c>typing.start(null)</c>) is the caller's mistake: a hub error, not a crash.</summary>
+    private static void RefuseMissingArguments(HubInvocationContext invocationContext, string name)
+    {
+        var parameters = invocationContext.HubMethod.GetParameters();
+        var arguments = invocationContext.HubMethodArguments;
+        for (var i = 0; i < parameters.Length && i < arguments.Count; i++)
+        {
+            if (arguments[i] is null && !parameters[i].ParameterType.IsValueType
+                && new NullabilityInfoContext().Create(parameters[i]).WriteState != NullabilityState.Nullable)
+            {
+                throw new HubException($"invalid: {name} needs its {parameters[i].Name} argument.");
+            }
         }
     }
 

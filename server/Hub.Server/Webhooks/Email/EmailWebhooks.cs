@@ -107,6 +107,11 @@ public static class EmailWebhooks
             return Problem(StatusCodes.Status400BadRequest, "Bad request", "The message has no From address.");
         }
 
+        if (message.From.Mailboxes.FirstOrDefault()?.Address is { Length: > Inbox.InboundLimits.MaxAddress })
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Bad request", $"The From address is longer than {Inbox.InboundLimits.MaxAddress} characters.");
+        }
+
         var result = await intake.AcceptAsync(message, arrival, cancellationToken);
         return TypedResults.Ok(result.IsBounce
             ? new EmailWebhookResponse("bounce", null, null, false, result.BounceMatched)

@@ -53,6 +53,11 @@ public static partial class TwilioWebhooks
             return Problem(StatusCodes.Status400BadRequest, "Bad request", "The form has no MessageSid or From.");
         }
 
+        if (inbound.From.Length > Inbox.InboundLimits.MaxAddress)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Bad request", $"From is longer than {Inbox.InboundLimits.MaxAddress} characters.");
+        }
+
         var processor = http.RequestServices.GetService<IInboundProcessor>();
         if (processor is null)
         {
@@ -132,7 +137,17 @@ public static partial class TwilioWebhooks
                 "Twilio webhooks are application/x-www-form-urlencoded."));
         }
 
-        var form = await TwilioForm.ReadAsync(http.Request, cancellationToken);
+        TwilioForm form;
+        try
+        {
+            form = await TwilioForm.ReadAsync(http.Request, cancellationToken);
+        }
+        catch (InvalidDataException ex)
+        {
+            // Over the form limits (value length, field count): nothing Twilio sends, so not worth reading further.
+            return (null, null, Problem(StatusCodes.Status400BadRequest, "Bad request", $"The form could not be read: {ex.Message}"));
+        }
+
         var authToken = http.RequestServices.GetRequiredService<ChannelSecrets>().Reveal(channel).TryGetValue(TwilioChannelSettings.AuthToken, out var token) && token.ValueKind == JsonValueKind.String
             ? token.GetString()
             : null;
