@@ -13,6 +13,7 @@ public static class DashboardServiceCollectionExtensions
         services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section);
         services.AddMudServices();
         services.AddCascadingAuthenticationState();
+        services.AddSingleton<OwnServerAddress>();
         services.AddHttpClient<HubApi>();
         services.AddScoped<AgentConnection>();
         services.AddScoped<ThemeState>();

@@ -6,9 +6,8 @@ public sealed class DashboardOptions
     public const string Section = "Dashboard";
 
     /// <summary>
-    /// Where the dashboard's circuits reach Hub's REST API and hubs. Empty: the address the browser used
-    /// (fine unless a proxy in front makes that address unreachable from the server itself; then set e.g.
-    /// <c>http://127.0.0.1:8080/</c>).
+    /// Where the dashboard's circuits reach Hub's REST API and hubs. Empty: this process's own plain-HTTP
+    /// address (a wildcard bind as 127.0.0.1), else, with HTTPS only, the address the browser used.
     /// </summary>
     public Uri? ApiBaseUrl { get; set; }
 }

@@ -11,10 +11,10 @@ namespace Hub.Web.Services;
 /// Hub's REST API as the signed-in member (one per circuit). Pages use it rather than the database, so the
 /// API's validation messages, paging and role checks are the dashboard's too.
 /// </summary>
-public class HubApi(HttpClient http, IApiTokenSource tokens, NavigationManager navigation, IOptions<DashboardOptions> options)
+public class HubApi(HttpClient http, IApiTokenSource tokens, NavigationManager navigation, IOptions<DashboardOptions> options, OwnServerAddress? self = null)
 {
-    /// <summary>The API's root as the server reaches it.</summary>
-    public Uri BaseAddress => options.Value.ApiBaseUrl ?? new Uri(navigation.BaseUri);
+    /// <summary>The API's root as the server reaches it: configured, else this process's own HTTP address, else the browser's.</summary>
+    public Uri BaseAddress => options.Value.ApiBaseUrl ?? self?.Http ?? new Uri(navigation.BaseUri);
 
     public virtual Task<ApiResult<T>> GetAsync<T>(string path, CancellationToken cancellationToken = default)
         => SendAsync<T>(HttpMethod.Get, path, null, cancellationToken);
