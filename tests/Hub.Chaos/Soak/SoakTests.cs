@@ -160,7 +160,8 @@ public sealed class SoakTests
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"[soak] {Duration.TotalSeconds:F0} s with {Clients} clients: pushes {pushesSent} sent / {pushesReceived} received, chats {chatsSent} sent / {chatsReceived} received, duplicates {duplicates}, errors {errors.Count + chatErrors.Count}, closed early {closed}; RSS first third {early / 1024 / 1024:F0} MB, last third {late / 1024 / 1024:F0} MB (allowed {allowed / 1024 / 1024:F0} MB); total {(DateTime.UtcNow - started).TotalSeconds:F0} s"));
 
-            Assert.Empty(errors.Concat(chatErrors).Take(5));
+            var allErrors = errors.Concat(chatErrors).ToList();
+            Assert.True(allErrors.Count == 0, $"{allErrors.Count} errors, e.g. {string.Join(" | ", allErrors.Take(3))}\nserver: {string.Join('\n', node.Process.Output.Split('\n').Where(l => l.Contains("fail:", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal)).Take(12))}");
             Assert.Equal(0, closed);
             Assert.Equal(0, duplicates);
             Assert.Equal(pushesSent, pushesReceived);
