@@ -16,6 +16,7 @@ namespace Hub.Chaos.Backpressure;
 /// bounded, the other users keep getting their messages at normal latency, and whatever the server still holds
 /// for the stalled connection is bounded too.
 /// </summary>
+[Collection(LoadCollection.Name)]
 public sealed class SlowConsumerTests
 {
     // Just under Realtime:MaxContentLength (32 K); 100,000 characters, which the REST validation allows, answered 500 here.
@@ -26,9 +27,12 @@ public sealed class SlowConsumerTests
     [Fact]
     public async Task A_client_that_stops_reading_cannot_make_the_server_buffer_without_bound()
     {
-        var stalledMessages = Full ? 10_000 : 3_500; // of 30 KB each: 105 MB addressed in CI, 300 MB in the full run
-        // Under the 100 MB addressed in CI: a server that kept what the client does not read would pass it.
-        const long boundBytes = 64L * 1024 * 1024;
+        var stalledMessages = Full ? 10_000 : 5_000; // of 30 KB each: 150 MB addressed in CI, 300 MB in the full run
+        // RSS also moves with the churn of the writers themselves (EF, JSON and Npgsql buffers for 30 KB messages: up to
+        // ~80 MB seen with the connection already dropped), so the bound sits above that and well under the 150 MB
+        // addressed in CI: a server that kept what the client does not read would pass it. What is still held for the
+        // stalled connection is measured directly too (read out at the end).
+        const long boundBytes = 96L * 1024 * 1024;
         await using var node = await SingleNode.StartAsync("Backpressure");
         try
         {
@@ -149,7 +153,7 @@ public sealed class SlowConsumerTests
                 $"[slow-consumer] {addressed / 1024 / 1024} MB addressed to the stalled client ({stalledMessages - refused.Count} messages); RSS baseline {baseline / 1024 / 1024} MB, peak {peak / 1024 / 1024} MB (+{growth / 1024 / 1024} MB); held for it afterwards {held / 1024} KB, {(closedByServer ? "connection dropped by the server" : "connection still open")}; healthy latency p95 baseline {healthyBaseline.P95} ms, during {during.P95} ms, after {after.P95} ms ({during.Received}/{during.Sent} delivered during)"));
 
             Assert.Empty(refused);
-            Assert.True(addressed > boundBytes * 3 / 2, $"only {addressed} bytes were addressed to the stalled client");
+            Assert.True(addressed > boundBytes, $"only {addressed} bytes were addressed to the stalled client");
             Assert.True(growth < boundBytes, $"the server's RSS grew by {growth / 1024 / 1024} MB while {addressed / 1024 / 1024} MB were addressed to a client that does not read");
             Assert.True(held < boundBytes, $"the server still held {held / 1024 / 1024} MB for the stalled connection");
             Assert.Equal(during.Sent, during.Received);

@@ -16,6 +16,7 @@ namespace Hub.Chaos.Soak;
 /// API and out to the users' sockets, chat messages in from the users and back on their streams. Memory stays
 /// flat, nothing fails, and every message sent is received exactly once.
 /// </summary>
+[Collection(LoadCollection.Name)]
 public sealed class SoakTests
 {
     private const double PushesPerSecond = 40;
