@@ -51,6 +51,8 @@ public static class RealtimeExtensions
                 o.Configuration.AbortOnConnectFail = false;
                 o.Configuration.ChannelPrefix = RedisChannel.Literal("hub");
             });
+            // The backplane, but a node keeps serving its own connections while Redis is down.
+            services.AddSingleton(typeof(HubLifetimeManager<>), typeof(LocalFallbackHubLifetimeManager<>));
             services.AddSingleton<RedisPresenceTracker>();
             services.AddSingleton<IPresenceTracker>(sp => sp.GetRequiredService<RedisPresenceTracker>());
             services.AddHostedService(sp => sp.GetRequiredService<RedisPresenceTracker>());

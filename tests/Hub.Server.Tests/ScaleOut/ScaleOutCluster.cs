@@ -50,6 +50,15 @@ public sealed class ScaleOutCluster : IAsyncLifetime
     /// <summary>Start both nodes at the same moment on the new database (as <c>docker compose --profile scale-out up</c> does) instead of one after the other.</summary>
     public bool StartTogether { get; init; }
 
+    /// <summary>
+    /// A Redis of the caller's own (e.g. one a chaos test kills) instead of <c>HUB_TEST_REDIS</c>: the nodes use
+    /// its database 0, unclaimed and not cleared, since nothing else runs on it.
+    /// </summary>
+    public string? Redis { get; init; }
+
+    /// <summary>Extra settings for both nodes (<c>Section__Key</c>), over the cluster's own.</summary>
+    public IReadOnlyDictionary<string, string?>? Settings { get; init; }
+
     /// <summary>How long both nodes took to become ready.</summary>
     public TimeSpan StartupTime { get; private set; }
 
@@ -93,9 +102,9 @@ public sealed class ScaleOutCluster : IAsyncLifetime
 
     private async Task StartNodesAsync()
     {
-        var redis = TestServers.Redis ?? throw new InvalidOperationException("No Redis: set HUB_TEST_REDIS.");
+        var redis = Redis ?? TestServers.Redis ?? throw new InvalidOperationException("No Redis: set HUB_TEST_REDIS.");
         var started = DateTime.UtcNow;
-        RedisDatabase = await ClaimRedisDatabaseAsync(redis);
+        RedisDatabase = Redis is null ? await ClaimRedisDatabaseAsync(redis) : 0;
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings__Redis"] = $"{redis},defaultDatabase={RedisDatabase}",
@@ -109,6 +118,10 @@ public sealed class ScaleOutCluster : IAsyncLifetime
             ["Realtime__MessagesPerSecond"] = "50",
             ["Realtime__MessageBurst"] = "100",
         };
+        foreach (var (key, value) in Settings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
 
         if (UsePostgres)
         {
@@ -261,7 +274,7 @@ public sealed class ScaleOutCluster : IAsyncLifetime
     public string Describe()
     {
         var text = new StringBuilder();
-        text.Append("Scale-out cluster: store ").Append(StoreKind).Append(", Redis ").Append(TestServers.Redis)
+        text.Append("Scale-out cluster: store ").Append(StoreKind).Append(", Redis ").Append(Redis ?? TestServers.Redis)
             .Append(" database ").Append(RedisDatabase).Append('\n');
         foreach (var node in new[] { _a, _b })
         {

@@ -53,6 +53,16 @@ public static class MessagesApi
             return TypedResults.Problem(refused.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Can't send",
                 extensions: new Dictionary<string, object?> { ["field"] = refused.Field });
         }
+        catch (Hub.Server.Realtime.RealtimeRefusal refused) when (refused.Code == "not_found")
+        {
+            return Problems.NotFound("Conversation");
+        }
+        catch (Hub.Server.Realtime.RealtimeRefusal refused)
+        {
+            // A web chat reply goes through the real-time path, whose limits (Realtime:MaxContentLength) are tighter
+            // than the REST validation's: its refusal is the caller's to read, not a 500.
+            return Problems.Invalid("content", refused.Message);
+        }
     }
 
     internal static Task<Results<Created<MessageResponse>, ValidationProblem, ProblemHttpResult>> PostAsync(

@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using Hub.Server.Tests.Infrastructure;
+using Hub.Server.Tests.ScaleOut;
+using Npgsql;
+
+namespace Hub.Chaos.Backpressure;
+
+/// <summary>
+/// One real Hub process without Redis, on a fresh PostgreSQL database of the shared server when
+/// <c>HUB_TEST_POSTGRES</c> (or CI) says so, else on a SQLite file of its own; with its process id, so a
+/// test can read its resident memory.
+/// </summary>
+public sealed class SingleNode : IAsyncDisposable
+{
+    private string? _postgresAdmin;
+    private string? _postgresDatabase;
+    private string? _sqliteDirectory;
+
+    private SingleNode()
+    {
+    }
+
+    public HubProcess Process { get; private set; } = null!;
+
+    public string StoreKind => _postgresDatabase is null ? "sqlite" : "postgres";
+
+    private static bool UsePostgres => Environment.GetEnvironmentVariable("HUB_TEST_STORE") is { Length: > 0 }
+        ? TestStore.Requested == "postgres"
+        : Environment.GetEnvironmentVariable("HUB_TEST_POSTGRES") is { Length: > 0 } || Environment.GetEnvironmentVariable("CI") == "true";
+
+    public static async Task<SingleNode> StartAsync(string name, IReadOnlyDictionary<string, string?>? extra = null)
+    {
+        var node = new SingleNode();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Auth__JwtSigningKey"] = ScaleOutCluster.SigningKey,
+            ["Auth__SignInRateLimitPerMinute"] = "100000",
+            ["Bootstrap__AdminEmail"] = ScaleOutCluster.AdminEmail,
+            ["Bootstrap__AdminPassword"] = ScaleOutCluster.AdminPassword,
+            ["Bootstrap__WorkspaceName"] = name,
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        if (UsePostgres)
+        {
+            node._postgresAdmin = Environment.GetEnvironmentVariable("HUB_TEST_POSTGRES") is { Length: > 0 } pg ? pg : TestStore.DefaultPostgres;
+            var database = $"hub_chaos_{Guid.NewGuid():N}";
+            await using (var connection = new NpgsqlConnection(node._postgresAdmin))
+            {
+                await connection.OpenAsync();
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+                await create.ExecuteNonQueryAsync();
+            }
+
+            node._postgresDatabase = database;
+            settings["ConnectionStrings__Postgres"] = new NpgsqlConnectionStringBuilder(node._postgresAdmin) { Database = database, MaxPoolSize = 60 }.ConnectionString;
+        }
+        else
+        {
+            node._sqliteDirectory = Directory.CreateTempSubdirectory("hub-chaos-").FullName;
+            settings["Storage__SqlitePath"] = Path.Combine(node._sqliteDirectory, "hub.db");
+        }
+
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        node.Process = await HubProcess.StartAsync(name, settings);
+        return node;
+    }
+
+    /// <summary>The process's resident set size (VmRSS), in bytes.</summary>
+    public long ResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{Process.ProcessId}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        throw new InvalidOperationException($"No VmRSS for pid {Process.ProcessId}.");
+    }
+
+    public async Task<string> AdminTokenAsync()
+    {
+        using var http = ScaleOutCluster.Http(Process);
+        var response = await http.PostAsJsonAsync("/api/v1/auth/token", new { email = ScaleOutCluster.AdminEmail, password = ScaleOutCluster.AdminPassword });
+        Assert.True(response.IsSuccessStatusCode, $"sign-in answered {(int)response.StatusCode}");
+        return (await response.JsonAsync()).Str("access_token");
+    }
+
+    /// <summary>The client hub's WebSocket address.</summary>
+    public Uri ClientHubSocket => new($"ws://{Process.Address.Authority}/hubs/client");
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Process is not null)
+        {
+            await Process.DisposeAsync();
+        }
+
+        if (_postgresDatabase is not null)
+        {
+            await using var connection = new NpgsqlConnection(_postgresAdmin);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        if (_sqliteDirectory is not null)
+        {
+            try
+            {
+                Directory.Delete(_sqliteDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}
