@@ -49,6 +49,17 @@ public sealed record TwilioMessage
     [JsonPropertyName("messaging_service_sid")]
     public string? MessagingServiceSid { get; init; }
 
+    [JsonPropertyName("body")]
+    public string? Body { get; init; }
+
+    /// <summary>When Twilio created the message, in RFC 2822 (<c>Tue, 01 Dec 2026 04:30:00 +0000</c>).</summary>
+    [JsonPropertyName("date_created")]
+    public string? DateCreated { get; init; }
+
+    /// <summary><see cref="DateCreated"/> parsed; null when absent or unreadable.</summary>
+    [JsonIgnore]
+    public DateTimeOffset? Created => DateTimeOffset.TryParse(DateCreated, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+
     [JsonPropertyName("num_segments")]
     [JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)]
     public int? NumSegments { get; init; }
@@ -59,6 +70,22 @@ public sealed record TwilioMessage
 
     [JsonPropertyName("error_message")]
     public string? ErrorMessage { get; init; }
+}
+
+/// <summary>One page of Twilio's message list: <c>{"messages": […], "next_page_uri": "/2010-04-01/…" | null, …}</c>.</summary>
+public sealed record TwilioMessagePage
+{
+    [JsonPropertyName("messages")]
+    public IReadOnlyList<TwilioMessage>? Messages { get; init; }
+
+    [JsonPropertyName("next_page_uri")]
+    public string? NextPageUri { get; init; }
+}
+
+/// <summary>What Twilio answered to a list request: a page, or an error.</summary>
+public sealed record TwilioListResponse(HttpStatusCode StatusCode, TwilioMessagePage? Page, TwilioError? Error)
+{
+    public bool IsSuccess => (int)StatusCode is >= 200 and < 300 && Page?.Messages is not null;
 }
 
 /// <summary>Twilio's JSON error body: <c>{"code": 21211, "message": "…", "more_info": "…", "status": 400}</c>.</summary>
@@ -133,6 +160,33 @@ public sealed class TwilioClient(HttpClient http, TimeProvider clock)
 
         var error = await ReadJsonAsync<TwilioError>(response, cancellationToken) ?? Unreadable(response);
         return new TwilioResponse(response.StatusCode, null, error, retryAfter);
+    }
+
+    /// <summary>
+    /// <c>GET /2010-04-01/Accounts/{AccountSid}/Messages.json?To=…&amp;From=…&amp;PageSize=…</c> (newest first), or the
+    /// <c>next_page_uri</c> of an earlier page when <paramref name="pageUri"/> is given.
+    /// </summary>
+    public async Task<TwilioListResponse> ListMessagesAsync(string accountSid, string authToken, string to, string? from, int pageSize, string? pageUri, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(accountSid);
+        ArgumentNullException.ThrowIfNull(to);
+        var uri = pageUri is { Length: > 0 }
+            ? pageUri.TrimStart('/')
+            : $"2010-04-01/Accounts/{Uri.EscapeDataString(accountSid)}/Messages.json?To={Uri.EscapeDataString(to)}"
+              + (string.IsNullOrEmpty(from) ? string.Empty : $"&From={Uri.EscapeDataString(from)}")
+              + $"&PageSize={pageSize.ToString(CultureInfo.InvariantCulture)}";
+        using var message = new HttpRequestMessage(HttpMethod.Get, uri);
+        message.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{accountSid}:{authToken}")));
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var response = await http.SendAsync(message, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            var page = await ReadJsonAsync<TwilioMessagePage>(response, cancellationToken);
+            return new TwilioListResponse(response.StatusCode, page, page?.Messages is null ? Unreadable(response) : null);
+        }
+
+        return new TwilioListResponse(response.StatusCode, null, await ReadJsonAsync<TwilioError>(response, cancellationToken) ?? Unreadable(response));
     }
 
     private static async Task<T?> ReadJsonAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)

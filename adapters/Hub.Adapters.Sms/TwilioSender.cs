@@ -12,8 +12,11 @@ namespace Hub.Adapters.Sms;
 /// pipeline to retry with backoff; any other 4xx (a bad number, an unsubscribed recipient) fails at once with
 /// Twilio's code and message.
 /// </summary>
-public sealed partial class TwilioSender(TwilioClient client, IOptionsMonitor<TwilioOptions> options, ILogger<TwilioSender> logger) : IChannelSender
+public sealed partial class TwilioSender(TwilioClient client, IOptionsMonitor<TwilioOptions> options, ILogger<TwilioSender> logger) : IChannelSender, IDeliveryLookup
 {
+    private const int LookupPageSize = 50;
+    private const int LookupMaxPages = 10;
+
     public IReadOnlyCollection<ChannelType> Channels { get; } = [ChannelType.Sms, ChannelType.WhatsApp];
 
     public string Provider => TwilioChannelSettings.Provider;
@@ -112,6 +115,91 @@ public sealed partial class TwilioSender(TwilioClient client, IOptionsMonitor<Tw
 
         LogRefused(logger, message.MessageId, status, error.Code);
         return SendResult.Permanent(reason);
+    }
+
+    /// <summary>
+    /// Lists Twilio's messages to the envelope's recipient from its sender (newest first, <c>PageSize</c> 50) and
+    /// returns the SIDs of those with the same body created at or after <paramref name="since"/>. It filters on
+    /// <c>date_created</c> itself rather than Twilio's <c>DateSent</c> filter: a message still queued at Twilio has no
+    /// <c>date_sent</c> yet and would be missed. The status callback URL names the channel, not the message, so it
+    /// cannot tell two messages apart; the caller drops SIDs that already belong to other messages.
+    /// </summary>
+    public async Task<DeliveryLookupResult> LookupAsync(OutboundEnvelope message, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var settings = message.Settings;
+        var accountSid = settings.GetValueOrDefault(TwilioChannelSettings.AccountSid);
+        var authToken = settings.GetValueOrDefault(TwilioChannelSettings.AuthToken);
+        if (!Channels.Contains(message.Channel) || string.IsNullOrWhiteSpace(accountSid) || string.IsNullOrWhiteSpace(authToken) || string.IsNullOrWhiteSpace(message.To))
+        {
+            return DeliveryLookupResult.Unknown("The Twilio channel has no credentials or the message no recipient.");
+        }
+
+        var serviceSid = settings.GetValueOrDefault(TwilioChannelSettings.MessagingServiceSid);
+        if (string.IsNullOrWhiteSpace(serviceSid) && TwilioChannelSettings.IsMessagingServiceSid(message.From))
+        {
+            serviceSid = message.From;
+        }
+
+        var whatsApp = message.Channel == ChannelType.WhatsApp;
+        var fromSetting = string.IsNullOrWhiteSpace(message.From) ? settings.GetValueOrDefault(TwilioChannelSettings.From) : message.From;
+        var from = !string.IsNullOrWhiteSpace(serviceSid) || string.IsNullOrWhiteSpace(fromSetting) ? null
+            : whatsApp ? TwilioChannelSettings.WhatsApp(fromSetting) : fromSetting.Trim();
+        var to = whatsApp ? TwilioChannelSettings.WhatsApp(message.To) : message.To.Trim();
+        var body = message.Text.Trim();
+        var found = new List<string>();
+        string? next = null;
+        for (var pages = 0; pages < LookupMaxPages; pages++)
+        {
+            TwilioListResponse response;
+            try
+            {
+                response = await client.ListMessagesAsync(accountSid, authToken, to, from, LookupPageSize, next, cancellationToken);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return DeliveryLookupResult.Unknown($"Twilio's message list did not answer within {options.CurrentValue.RequestTimeout.TotalSeconds:0.#} s.");
+            }
+            catch (HttpRequestException ex)
+            {
+                return DeliveryLookupResult.Unknown($"Twilio's message list could not be reached: {ex.Message}");
+            }
+
+            if (!response.IsSuccess)
+            {
+                return DeliveryLookupResult.Unknown($"Twilio's message list answered {TwilioClient.Describe(response.Error ?? new TwilioError { Status = (int)response.StatusCode })}.");
+            }
+
+            var older = 0;
+            var listed = response.Page!.Messages!;
+            foreach (var listedMessage in listed)
+            {
+                if (listedMessage.Created is not { } created)
+                {
+                    return DeliveryLookupResult.Unknown("Twilio listed a message without a readable date_created.");
+                }
+
+                if (created < since)
+                {
+                    older++;
+                }
+                else if (listedMessage.Sid is { Length: > 0 } sid && string.Equals(listedMessage.Body?.Trim(), body, StringComparison.Ordinal)
+                    && (string.IsNullOrWhiteSpace(serviceSid) || string.Equals(listedMessage.MessagingServiceSid, serviceSid.Trim(), StringComparison.Ordinal)))
+                {
+                    found.Add(sid);
+                }
+            }
+
+            next = response.Page.NextPageUri;
+            if (string.IsNullOrEmpty(next) || (listed.Count > 0 && older == listed.Count))
+            {
+                return found.Count > 0 ? DeliveryLookupResult.Found(found) : DeliveryLookupResult.NotFound;
+            }
+        }
+
+        return found.Count > 0
+            ? DeliveryLookupResult.Found(found)
+            : DeliveryLookupResult.Unknown($"Twilio listed more than {LookupMaxPages * LookupPageSize} messages to {to} since {since:u}; gave up looking.");
     }
 
     /// <summary>The envelope's callback, else the channel's explicit one, else Hub's webhook for the channel under the public URL.</summary>

@@ -29,6 +29,9 @@ public sealed partial class DeliveryProcessor(
     TimeProvider clock,
     ILogger<DeliveryProcessor> logger)
 {
+    /// <summary>How far before the attempt's start a provider's record still counts (clock skew, whole seconds).</summary>
+    private static readonly TimeSpan InDoubtClockSlack = TimeSpan.FromSeconds(30);
+
     public async Task ProcessAsync(OutboxEntry claimed, string worker, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claimed);
@@ -104,24 +107,114 @@ public sealed partial class DeliveryProcessor(
         await FinishAsync(entry, message, result, cancellationToken);
     }
 
-    /// <summary>Dead-letters a row whose worker stopped mid-send: the provider may have it, so it is not sent again by itself.</summary>
+    /// <summary>
+    /// Settles a row whose worker stopped mid-send (left "sending" past its lease). When the channel's adapter can ask
+    /// its provider (<see cref="IDeliveryLookup"/>, e.g. Twilio), it does: a message the provider has is recorded as
+    /// sent with the provider's id (the recipient got it once); one it surely does not have goes back to "pending"
+    /// and is sent again. Otherwise (no lookup, or the provider could not be asked) the row is dead-lettered "in
+    /// doubt" with the reason, never re-sent blindly.
+    /// </summary>
     public async Task SettleInDoubtAsync(OutboxEntry stale, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stale);
         workspace.Use(stale.WorkspaceId);
         var now = clock.GetUtcNow();
-        const string reason = "In doubt: the delivery worker stopped while the provider was being called, so the message may or may not have gone out. It was not re-sent automatically to avoid a duplicate; retry it by hand if the recipient did not get it.";
-        var settled = await db.Outbox.Where(o => o.Id == stale.Id && o.State == OutboxState.Sending && o.LockedUntil < now)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.State, OutboxState.Dead).SetProperty(o => o.LastError, reason)
-                .SetProperty(o => o.LockedBy, (string?)null).SetProperty(o => o.UpdatedAt, now), cancellationToken);
-        if (settled == 0)
+        var lease = options.Value.Lease;
+        var channel = stale.ChannelId is { } channelId ? await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == channelId, cancellationToken) : null;
+        var lookup = channel is null ? null
+            : senders.FirstOrDefault(s => s.Provider == channel.Provider && s.Channels.Contains(stale.Channel)) as IDeliveryLookup;
+
+        // Only one worker settles a row: it takes the row for one lease first (still "sending"; a reconciler that dies
+        // leaves it for the next one once this lease runs out).
+        var token = $"settle:{Guid.NewGuid():N}";
+        var claimed = await db.Outbox.Where(o => o.Id == stale.Id && o.State == OutboxState.Sending && o.LockedUntil < now)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedBy, token).SetProperty(o => o.LockedUntil, now + lease), cancellationToken);
+        if (claimed == 0)
         {
             return;
         }
 
         var message = await db.Messages.FirstAsync(m => m.Id == stale.MessageId, cancellationToken);
+        var answer = lookup is null || channel is null
+            ? null
+            : await AskProviderAsync(lookup, message, channel, stale, cancellationToken);
+        if (answer is { Answered: true })
+        {
+            var sid = await UnclaimedAsync(answer.ProviderMessageIds, stale.Id, cancellationToken);
+            if (sid is not null)
+            {
+                var entry = await db.Outbox.FirstAsync(o => o.Id == stale.Id, cancellationToken);
+                LogReconciledSent(logger, channel!.Provider, message.Id, sid);
+                await FinishAsync(entry, message, SendResult.Sent(sid), cancellationToken);
+                return;
+            }
+
+            // The provider answered after the dead worker's lease had run out and has no such message: the call never
+            // created it, so it is sent again as a normal pending row (the attempt already counted stays counted).
+            LogReconciledResend(logger, channel!.Provider, message.Id);
+            await db.Outbox.Where(o => o.Id == stale.Id && o.LockedBy == token)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.State, OutboxState.Pending)
+                    .SetProperty(o => o.LockedBy, (string?)null).SetProperty(o => o.LockedUntil, (DateTimeOffset?)null)
+                    .SetProperty(o => o.NextAttemptAt, now).SetProperty(o => o.UpdatedAt, now)
+                    .SetProperty(o => o.LastError, $"The delivery worker stopped while calling {channel.Provider}; {channel.Provider} has no such message, so it is sent again."), cancellationToken);
+            return;
+        }
+
+        var reason = "In doubt: the delivery worker stopped while the provider was being called, so the message may or may not have gone out. It was not re-sent automatically to avoid a duplicate; retry it by hand if the recipient did not get it."
+            + (answer?.Error is { } why ? $" The provider could not be asked: {why}" : string.Empty);
+        var settled = await db.Outbox.Where(o => o.Id == stale.Id && o.LockedBy == token)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.State, OutboxState.Dead).SetProperty(o => o.LastError, reason)
+                .SetProperty(o => o.LockedBy, (string?)null).SetProperty(o => o.LockedUntil, (DateTimeOffset?)null).SetProperty(o => o.UpdatedAt, now), cancellationToken);
+        if (settled == 0)
+        {
+            return;
+        }
+
         message.FailureReason = reason;
         await SetStatusAsync(message, MessageStatus.Failed, cancellationToken);
+    }
+
+    /// <summary>Asks the provider about the dead worker's attempt, within this settler's lease; never throws for provider trouble.</summary>
+    private async Task<DeliveryLookupResult> AskProviderAsync(IDeliveryLookup lookup, Message message, Channel channel, OutboxEntry stale, CancellationToken cancellationToken)
+    {
+        // The attempt started when the row went "sending" (UpdatedAt, and LockedUntil minus the lease); the provider's
+        // clock may differ from ours a little and it keeps whole seconds.
+        var started = stale.UpdatedAt;
+        if (stale.LockedUntil is { } until && until - options.Value.Lease < started)
+        {
+            started = until - options.Value.Lease;
+        }
+
+        using var timeout = new CancellationTokenSource(options.Value.Lease * 0.8, clock);
+        using var call = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            var envelope = await EnvelopeAsync(message, channel, cancellationToken);
+            return await lookup.LookupAsync(envelope, started - InDoubtClockSlack, call.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return DeliveryLookupResult.Unknown($"{channel.Provider} did not answer within {(options.Value.Lease * 0.8).TotalSeconds:0.#} s.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogLookupThrew(logger, ex, channel.Provider, message.Id);
+            return DeliveryLookupResult.Unknown($"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    /// <summary>The oldest of the provider's ids that no other outbox row already owns (an identical text to the same recipient).</summary>
+    private async Task<string?> UnclaimedAsync(IReadOnlyList<string> providerIds, Guid rowId, CancellationToken cancellationToken)
+    {
+        if (providerIds.Count == 0)
+        {
+            return null;
+        }
+
+        var owned = await db.Outbox.IgnoreQueryFilters()
+            .Where(o => o.Id != rowId && o.ProviderMessageId != null && providerIds.Contains(o.ProviderMessageId))
+            .Select(o => o.ProviderMessageId!).ToListAsync(cancellationToken);
+        return providerIds.Reverse().FirstOrDefault(id => !owned.Contains(id, StringComparer.Ordinal));
     }
 
     private async Task FinishAsync(OutboxEntry entry, Message message, SendResult result, CancellationToken cancellationToken)
@@ -226,6 +319,15 @@ public sealed partial class DeliveryProcessor(
             Headers = DeliveryHeaders.Of(message),
         };
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "In-doubt message {MessageId}: {Provider} has it as {ProviderMessageId}; recorded as sent")]
+    private static partial void LogReconciledSent(ILogger logger, string provider, Guid messageId, string providerMessageId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "In-doubt message {MessageId}: {Provider} does not have it; sending it again")]
+    private static partial void LogReconciledResend(ILogger logger, string provider, Guid messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Asking {Provider} about in-doubt message {MessageId} threw; dead-lettering it in doubt")]
+    private static partial void LogLookupThrew(ILogger logger, Exception exception, string provider, Guid messageId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Adapter {Provider} did not finish sending message {MessageId} within {Seconds:0.#} s, before the delivery lease ends; will retry")]
     private static partial void LogCutOff(ILogger logger, string provider, Guid messageId, double seconds);

@@ -19,7 +19,8 @@ namespace Hub.Adapters.Tests.Sms;
 /// <c>POST /2010-04-01/Accounts/{AccountSid}/Messages.json</c> with basic auth, <c>201</c> JSON message resources
 /// (<c>sid</c>, <c>status</c>, <c>num_segments</c> as a string, <c>error_code</c>), Twilio error bodies
 /// (<c>{code, message, more_info, status}</c>), <c>429</c> with <c>Retry-After</c>, and status callbacks posted to the
-/// message's <c>StatusCallback</c>, signed with <c>X-Twilio-Signature</c> the way Twilio signs them.
+/// message's <c>StatusCallback</c>, signed with <c>X-Twilio-Signature</c> the way Twilio signs them. It also lists the
+/// messages it created (<c>GET …/Messages.json?To=…&amp;From=…&amp;PageSize=…</c>, newest first, with <c>next_page_uri</c>).
 /// </summary>
 public sealed partial class FakeTwilio : IAsyncLifetime
 {
@@ -42,6 +43,9 @@ public sealed partial class FakeTwilio : IAsyncLifetime
     /// <summary>Status callbacks the fake posted, with the status code the receiver answered.</summary>
     public ConcurrentQueue<(string Status, HttpStatusCode Answer)> CallbacksSent { get; } = new();
 
+    /// <summary>Every message resource created, as the list endpoint returns them.</summary>
+    public ConcurrentQueue<Dictionary<string, object?>> Created { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -49,6 +53,7 @@ public sealed partial class FakeTwilio : IAsyncLifetime
         builder.Logging.ClearProviders();
         _app = builder.Build();
         _app.MapPost("/2010-04-01/Accounts/{accountSid}/Messages.json", CreateMessageAsync);
+        _app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages.json", ListMessagesAsync);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseUrl = new Uri(address);
@@ -119,13 +124,12 @@ public sealed partial class FakeTwilio : IAsyncLifetime
         var body = form.GetValueOrDefault("Body") ?? string.Empty;
         var segments = body.Any(c => c > 0x7F) ? Math.Max(1, (body.Length + 66) / 67) : Math.Max(1, (body.Length + 152) / 153);
         var service = form.GetValueOrDefault("MessagingServiceSid");
-        http.Response.StatusCode = 201;
-        await http.Response.WriteAsJsonAsync(new Dictionary<string, object?>
+        var resource = new Dictionary<string, object?>
         {
             ["account_sid"] = AccountSid,
             ["api_version"] = "2010-04-01",
             ["body"] = body,
-            ["date_created"] = DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture),
+            ["date_created"] = DateTimeOffset.UtcNow.UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture),
             ["direction"] = "outbound-api",
             ["error_code"] = null,
             ["error_message"] = null,
@@ -138,13 +142,53 @@ public sealed partial class FakeTwilio : IAsyncLifetime
             ["status"] = service is null ? "queued" : "accepted",
             ["to"] = to,
             ["uri"] = $"/2010-04-01/Accounts/{AccountSid}/Messages/{sid}.json",
-        });
+        };
+        Created.Enqueue(resource);
+        http.Response.StatusCode = 201;
+        await http.Response.WriteAsJsonAsync(resource);
 
         if (form.GetValueOrDefault("StatusCallback") is { Length: > 0 } callback)
         {
             var from = form.GetValueOrDefault("From") ?? "+15005550006";
             _ = Task.Run(() => PostCallbacksAsync(new Uri(callback), sid, from, to, number == Unreachable));
         }
+    }
+
+    private async Task ListMessagesAsync(string accountSid, HttpContext http)
+    {
+        Requests.Enqueue(new Received(accountSid, http.Request.Headers.Authorization.ToString(), "GET " + http.Request.QueryString, new Dictionary<string, string>()));
+        if (Overrides.TryDequeue(out var scripted))
+        {
+            await scripted(http);
+            return;
+        }
+
+        if (http.Request.Headers.Authorization.ToString() != "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AccountSid}:{AuthToken}")) || accountSid != AccountSid)
+        {
+            await ErrorAsync(http, 401, 20003, "Authenticate");
+            return;
+        }
+
+        var query = http.Request.Query;
+        string? to = query["To"], from = query["From"];
+        var pageSize = int.TryParse(query["PageSize"], CultureInfo.InvariantCulture, out var size) ? Math.Clamp(size, 1, 1000) : 50;
+        var page = int.TryParse(query["Page"], CultureInfo.InvariantCulture, out var p) ? p : 0;
+        var matching = Created.Reverse()
+            .Where(m => (string.IsNullOrEmpty(to) || (string?)m["to"] == to) && (string.IsNullOrEmpty(from) || (string?)m["from"] == from)).ToList();
+        var listed = matching.Skip(page * pageSize).Take(pageSize).ToList();
+        var path = $"/2010-04-01/Accounts/{AccountSid}/Messages.json?To={Uri.EscapeDataString(to ?? string.Empty)}&PageSize={pageSize}";
+        await http.Response.WriteAsJsonAsync(new Dictionary<string, object?>
+        {
+            ["messages"] = listed,
+            ["page"] = page,
+            ["page_size"] = pageSize,
+            ["first_page_uri"] = path + "&Page=0",
+            ["previous_page_uri"] = page > 0 ? path + $"&Page={page - 1}" : null,
+            ["next_page_uri"] = (page + 1) * pageSize < matching.Count ? path + $"&Page={page + 1}&PageToken=PA{page + 1}" : null,
+            ["uri"] = path + $"&Page={page}",
+            ["start"] = page * pageSize,
+            ["end"] = (page * pageSize) + listed.Count - 1,
+        });
     }
 
     private async Task PostCallbacksAsync(Uri callback, string sid, string from, string to, bool unreachable)

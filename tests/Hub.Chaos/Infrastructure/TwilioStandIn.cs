@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -15,7 +16,9 @@ namespace Hub.Chaos.Infrastructure;
 /// A local stand-in for Twilio's Messages API (form-encoded <c>POST /2010-04-01/Accounts/{sid}/Messages.json</c> with
 /// basic auth, answered <c>201</c> with a message resource) that keeps every message it accepted, so a chaos test can
 /// count what reached the provider: each body or recipient once, never twice. Point Hub at it with
-/// <c>Twilio__BaseUrl</c>. No status callbacks.
+/// <c>Twilio__BaseUrl</c>. No status callbacks. It also answers Twilio's message list
+/// (<c>GET …/Messages.json?To=…&amp;From=…&amp;PageSize=…</c>, newest first, paged with <c>next_page_uri</c>) in Twilio's wire
+/// format, for the delivery pipeline's in-doubt reconciliation.
 /// </summary>
 public sealed class TwilioStandIn : IAsyncDisposable
 {
@@ -33,6 +36,20 @@ public sealed class TwilioStandIn : IAsyncDisposable
     /// <summary>Every message accepted: its form fields (To, From, Body, ...).</summary>
     public ConcurrentQueue<IReadOnlyDictionary<string, string>> Accepted { get; } = new();
 
+    /// <summary>Every message created, newest last, as the list endpoint reports them.</summary>
+    public ConcurrentQueue<StoredMessage> Messages { get; } = new();
+
+    /// <summary>How many list requests were answered (or refused with <see cref="FailLookups"/>).</summary>
+    public int Lookups => _lookups;
+
+    /// <summary>When true, the list endpoint answers 503 (Twilio could not be asked).</summary>
+    public bool FailLookups { get; set; }
+
+    private int _lookups;
+
+    /// <summary>A message as Twilio keeps it.</summary>
+    public sealed record StoredMessage(string Sid, string To, string? From, string Body, DateTimeOffset Created);
+
     /// <summary>Requests refused for bad credentials (should stay 0).</summary>
     public int Unauthorized => _unauthorized;
 
@@ -46,6 +63,7 @@ public sealed class TwilioStandIn : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         app.MapPost("/2010-04-01/Accounts/{accountSid}/Messages.json", standIn.CreateAsync);
+        app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages.json", standIn.List);
         await app.StartAsync();
         standIn._app = app;
         standIn.BaseUrl = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -70,10 +88,12 @@ public sealed class TwilioStandIn : IAsyncDisposable
         }
 
         var form = (await http.Request.ReadFormAsync(http.RequestAborted)).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
+        var sid = "SM" + Guid.NewGuid().ToString("N");
+        Messages.Enqueue(new StoredMessage(sid, form.GetValueOrDefault("To") ?? string.Empty, form.GetValueOrDefault("From"), form.GetValueOrDefault("Body") ?? string.Empty, DateTimeOffset.UtcNow));
         Accepted.Enqueue(form);
         return Results.Json(new Dictionary<string, object?>
         {
-            ["sid"] = "SM" + Guid.NewGuid().ToString("N"),
+            ["sid"] = sid,
             ["status"] = "queued",
             ["to"] = form.GetValueOrDefault("To"),
             ["from"] = form.GetValueOrDefault("From"),
@@ -83,6 +103,61 @@ public sealed class TwilioStandIn : IAsyncDisposable
             ["error_message"] = null,
             ["account_sid"] = AccountSid,
         }, statusCode: 201);
+    }
+
+    private IResult List(string accountSid, HttpContext http)
+    {
+        Interlocked.Increment(ref _lookups);
+        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AccountSid}:{AuthToken}"));
+        if (accountSid != AccountSid || http.Request.Headers.Authorization != expected)
+        {
+            Interlocked.Increment(ref _unauthorized);
+            return Results.Json(new { code = 20003, message = "Authenticate", more_info = "https://www.twilio.com/docs/errors/20003", status = 401 }, statusCode: 401);
+        }
+
+        if (FailLookups)
+        {
+            return Results.Json(new { code = 20500, message = "Internal Server Error", more_info = "https://www.twilio.com/docs/errors/20500", status = 503 }, statusCode: 503);
+        }
+
+        var query = http.Request.Query;
+        string? to = query["To"], from = query["From"];
+        var pageSize = int.TryParse(query["PageSize"], CultureInfo.InvariantCulture, out var size) ? Math.Clamp(size, 1, 1000) : 50;
+        var page = int.TryParse(query["Page"], CultureInfo.InvariantCulture, out var p) ? p : 0;
+        var matching = Messages.Where(m => (string.IsNullOrEmpty(to) || m.To == to) && (string.IsNullOrEmpty(from) || m.From == from))
+            .OrderByDescending(m => m.Created).ToList();
+        var listed = matching.Skip(page * pageSize).Take(pageSize).ToList();
+        var path = $"/2010-04-01/Accounts/{AccountSid}/Messages.json?To={Uri.EscapeDataString(to ?? string.Empty)}&From={Uri.EscapeDataString(from ?? string.Empty)}&PageSize={pageSize}";
+        var more = (page + 1) * pageSize < matching.Count;
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["messages"] = listed.Select(m => new Dictionary<string, object?>
+            {
+                ["sid"] = m.Sid,
+                ["account_sid"] = AccountSid,
+                ["to"] = m.To,
+                ["from"] = m.From,
+                ["body"] = m.Body,
+                ["status"] = "sent",
+                ["direction"] = "outbound-api",
+                ["num_segments"] = "1",
+                ["messaging_service_sid"] = null,
+                ["date_created"] = m.Created.UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture),
+                ["date_updated"] = m.Created.UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture),
+                ["date_sent"] = m.Created.UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", CultureInfo.InvariantCulture),
+                ["error_code"] = null,
+                ["error_message"] = null,
+                ["uri"] = $"/2010-04-01/Accounts/{AccountSid}/Messages/{m.Sid}.json",
+            }).ToList(),
+            ["page"] = page,
+            ["page_size"] = pageSize,
+            ["first_page_uri"] = path + "&Page=0",
+            ["previous_page_uri"] = page > 0 ? path + $"&Page={page - 1}" : null,
+            ["next_page_uri"] = more ? path + $"&Page={page + 1}&PageToken=PA{page + 1}" : null,
+            ["uri"] = path + $"&Page={page}",
+            ["start"] = page * pageSize,
+            ["end"] = (page * pageSize) + listed.Count - 1,
+        });
     }
 
     public async ValueTask DisposeAsync()
