@@ -16,7 +16,7 @@ rm -rf "$results" && mkdir -p "$results"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 export HUB_CHAOS_REPORT="$PWD/$results/report.tsv"
 export HUB_SOAK_DURATION=${HUB_SOAK_DURATION:-00:15:00}
-export HUB_CHAOS_FULL=true
+export HUB_CHAOS_FULL=true HUB_TEST_STORE=postgres
 
 ensure_packages postgresql redis-server && start_postgres && start_redis || { log "PostgreSQL/Redis could not be started"; exit 1; }
 trap 'stop_mail; stop_services' EXIT
