@@ -26,7 +26,12 @@ public sealed class HubGuardFilter(IOptions<RealtimeOptions> options) : IHubFilt
             throw new HubException($"rate_limited: too many {name} calls on this connection; slow down.");
         }
 
-        RefuseMissingArguments(invocationContext, name);
+        // Only Hub's own hubs: Blazor's ComponentHub passes nulls on purpose (OnRenderCompleted(batch, null) = no error).
+        if (IsHubsOwn(invocationContext.Hub))
+        {
+            RefuseMissingArguments(invocationContext, name);
+        }
+
         try
         {
             return await next(invocationContext);
