@@ -36,6 +36,7 @@ public sealed class SingleNode : IAsyncDisposable
         {
             ["Auth__JwtSigningKey"] = ScaleOutCluster.SigningKey,
             ["Auth__SignInRateLimitPerMinute"] = "100000",
+            ["Auth__ClientTokenRateLimitPerMinute"] = "100000", // the load tests mint a token per client
             ["Bootstrap__AdminEmail"] = ScaleOutCluster.AdminEmail,
             ["Bootstrap__AdminPassword"] = ScaleOutCluster.AdminPassword,
             ["Bootstrap__WorkspaceName"] = name,
