@@ -15,6 +15,9 @@ public static class Browser
             throw new InvalidOperationException($"No browser at {ExecutablePath}: install chromium (scripts/lib/browser.sh, ensure_browser).");
         }
 
+        // A CI box runs every suite at once: a circuit, its hub connection and a live update can take more than the
+        // default 5 s there. Assertions that need longer say so themselves.
+        Assertions.SetDefaultExpectTimeout(15_000);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -73,7 +73,7 @@ public sealed partial class DashboardCampaignTests(CampaignDashboardApp app, ITe
 
         // The live page: start it and watch it send, one a second.
         await page.WaitForURLAsync(new Regex("/campaigns/[0-9a-f-]{36}$"));
-        await Expect(page.GetByTestId("live-indicator")).ToContainTextAsync("Live");
+        await Expect(page.GetByTestId("live-indicator")).ToContainTextAsync("Live", new() { Timeout = 20_000 }); // circuit + hub connection + campaign.watch: slow on a loaded CI box
         await Expect(page.GetByTestId("campaign-status")).ToHaveTextAsync("Draft");
         await page.GetByTestId("campaign-start").ClickAsync();
         await Expect(page.GetByTestId("campaign-status")).ToHaveTextAsync("Running");
