@@ -13,9 +13,7 @@ namespace Hub.Chaos.Backpressure;
 /// </summary>
 public sealed class SingleNode : IAsyncDisposable
 {
-    private string? _postgresAdmin;
-    private string? _postgresDatabase;
-    private string? _sqliteDirectory;
+    private TestStore? _store;
 
     private SingleNode()
     {
@@ -23,7 +21,7 @@ public sealed class SingleNode : IAsyncDisposable
 
     public HubProcess Process { get; private set; } = null!;
 
-    public string StoreKind => _postgresDatabase is null ? "sqlite" : "postgres";
+    public string StoreKind => _store?.Kind ?? "sqlite";
 
     private static bool UsePostgres => Environment.GetEnvironmentVariable("HUB_TEST_STORE") is { Length: > 0 }
         ? TestStore.Requested == "postgres"
@@ -42,25 +40,10 @@ public sealed class SingleNode : IAsyncDisposable
             ["Bootstrap__WorkspaceName"] = name,
             ["Logging__LogLevel__Default"] = "Warning",
         };
-        if (UsePostgres)
-        {
-            node._postgresAdmin = Environment.GetEnvironmentVariable("HUB_TEST_POSTGRES") is { Length: > 0 } pg ? pg : TestStore.DefaultPostgres;
-            var database = $"hub_chaos_{Guid.NewGuid():N}";
-            await using (var connection = new NpgsqlConnection(node._postgresAdmin))
-            {
-                await connection.OpenAsync();
-                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
-                await create.ExecuteNonQueryAsync();
-            }
-
-            node._postgresDatabase = database;
-            settings["ConnectionStrings__Postgres"] = new NpgsqlConnectionStringBuilder(node._postgresAdmin) { Database = database, MaxPoolSize = 60 }.ConnectionString;
-        }
-        else
-        {
-            node._sqliteDirectory = Directory.CreateTempSubdirectory("hub-chaos-").FullName;
-            settings["Storage__SqlitePath"] = Path.Combine(node._sqliteDirectory, "hub.db");
-        }
+        node._store = await TestStore.CreateAsync(UsePostgres ? "postgres" : "sqlite");
+        settings[node._store.SettingKey.Replace(":", "__", StringComparison.Ordinal)] = node._store.Kind == "postgres"
+            ? new NpgsqlConnectionStringBuilder(node._store.SettingValue) { MaxPoolSize = 60 }.ConnectionString
+            : node._store.SettingValue;
 
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
@@ -103,23 +86,9 @@ public sealed class SingleNode : IAsyncDisposable
             await Process.DisposeAsync();
         }
 
-        if (_postgresDatabase is not null)
+        if (_store is not null)
         {
-            await using var connection = new NpgsqlConnection(_postgresAdmin);
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
-        }
-
-        if (_sqliteDirectory is not null)
-        {
-            try
-            {
-                Directory.Delete(_sqliteDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            await _store.DisposeAsync();
         }
     }
 }

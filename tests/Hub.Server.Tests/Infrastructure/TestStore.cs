@@ -35,9 +35,10 @@ public sealed class TestStore : IAsyncDisposable
 
     public static string Requested => Environment.GetEnvironmentVariable("HUB_TEST_STORE")?.ToLowerInvariant() ?? "sqlite";
 
-    public static async Task<TestStore> CreateAsync()
+    /// <summary>A fresh store of <paramref name="kind"/> (<c>sqlite</c> or <c>postgres</c>; default <see cref="Requested"/>).</summary>
+    public static async Task<TestStore> CreateAsync(string? kind = null)
     {
-        if (Requested == "postgres")
+        if ((kind ?? Requested) == "postgres")
         {
             var admin = Environment.GetEnvironmentVariable("HUB_TEST_POSTGRES") ?? DefaultPostgres;
             var name = $"hub_test_{Guid.NewGuid():N}";
