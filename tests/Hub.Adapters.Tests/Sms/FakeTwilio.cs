@@ -88,15 +88,8 @@ public sealed partial class FakeTwilio : IAsyncLifetime
     {
         var form = (await http.Request.ReadFormAsync()).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
         Requests.Enqueue(new Received(accountSid, http.Request.Headers.Authorization.ToString(), http.Request.ContentType ?? string.Empty, form));
-        if (Overrides.TryDequeue(out var scripted))
+        if (await ScriptedOrUnauthenticatedAsync(accountSid, http))
         {
-            await scripted(http);
-            return;
-        }
-
-        if (http.Request.Headers.Authorization.ToString() != "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AccountSid}:{AuthToken}")) || accountSid != AccountSid)
-        {
-            await ErrorAsync(http, 401, 20003, "Authenticate");
             return;
         }
 
@@ -154,18 +147,29 @@ public sealed partial class FakeTwilio : IAsyncLifetime
         }
     }
 
-    private async Task ListMessagesAsync(string accountSid, HttpContext http)
+    /// <summary>Answers a scripted override, or 401 for wrong credentials as Twilio does; true when it answered.</summary>
+    private async Task<bool> ScriptedOrUnauthenticatedAsync(string accountSid, HttpContext http)
     {
-        Requests.Enqueue(new Received(accountSid, http.Request.Headers.Authorization.ToString(), "GET " + http.Request.QueryString, new Dictionary<string, string>()));
         if (Overrides.TryDequeue(out var scripted))
         {
             await scripted(http);
-            return;
+            return true;
         }
 
         if (http.Request.Headers.Authorization.ToString() != "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AccountSid}:{AuthToken}")) || accountSid != AccountSid)
         {
             await ErrorAsync(http, 401, 20003, "Authenticate");
+            return true;
+        }
+
+        return false;
+    }
+
+    private async Task ListMessagesAsync(string accountSid, HttpContext http)
+    {
+        Requests.Enqueue(new Received(accountSid, http.Request.Headers.Authorization.ToString(), "GET " + http.Request.QueryString, new Dictionary<string, string>()));
+        if (await ScriptedOrUnauthenticatedAsync(accountSid, http))
+        {
             return;
         }
 
