@@ -70,6 +70,24 @@ bash scripts/test-js.sh | tee "$results/js.tap" || status=1
 log "reliability and security: faults survived, inputs tried, losses (tests/Hub.Chaos)"
 chaos_table "$HUB_CHAOS_REPORT"
 
+# The failed tests by name, with their first message line, so the tail of a CI log says what broke.
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  python3 - "$trx" <<'PY' 2>/dev/null || true
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+root = ET.parse(sys.argv[1]).getroot()
+name = sys.argv[1].rsplit("/", 1)[-1]
+for r in root.iterfind(".//t:UnitTestResult", ns):
+    if r.get("outcome") in ("Failed", "Error", "Timeout", "Aborted"):
+        msg = r.findtext("t:Output/t:ErrorInfo/t:Message", default="", namespaces=ns).strip().splitlines()
+        print(f"FAILED [{name}] {r.get('testName')}")
+        for line in msg[:3]:
+            print(f"    {line[:300]}")
+PY
+done
+grep -E '^not ok ' "$results/js.tap" 2>/dev/null | sed 's/^/FAILED [js] /' || true
+
 # One closing line over every TRX file of both passes, plus node's own counts.
 read -r passed failed skipped < <(
   cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*' | awk '
