@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Hub.Core.Analytics;
 using Hub.Core.Events;
+using Hub.Core.Text;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Analytics;
@@ -33,12 +34,12 @@ public static class AnalyticsRecorder
         {
             WorkspaceId = record.WorkspaceId,
             Family = record.Family,
-            EventType = record.EventType.Length > 200 ? record.EventType[..200] : record.EventType,
+            EventType = TextCut.Cut(record.EventType, 200),
             Subject = EventSubject.IsValid(subject) && subject.Length <= 300 ? subject : $"{domain}.analytics.custom",
             Source = record.Source,
             OccurredAt = record.OccurredAt.ToUniversalTime(),
             CorrelationId = record.CorrelationId ?? Activity.Current?.TraceId.ToString() ?? Guid.NewGuid().ToString(),
-            UserId = record.UserId is { Length: > 200 } u ? u[..200] : record.UserId,
+            UserId = TextCut.CutOrNull(record.UserId, 200),
             CampaignId = record.CampaignId,
             Value = record.Value,
             Data = record.Data ?? [],

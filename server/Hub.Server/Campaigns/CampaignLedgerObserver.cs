@@ -2,6 +2,7 @@ using System.Text.Json;
 using Hub.Core.Campaigns;
 using Hub.Core.Inbox;
 using Hub.Core.Realtime;
+using Hub.Core.Text;
 using Hub.Data;
 using Hub.Server.Delivery;
 using Microsoft.EntityFrameworkCore;
@@ -34,7 +35,7 @@ public sealed class CampaignLedgerObserver(HubDbContext db, CampaignLive live, T
                 break;
             case MessageStatus.Failed or MessageStatus.Bounced:
                 var reason = message.Status == MessageStatus.Bounced ? SkipReasons.Bounced : SkipReasons.DeliveryFailed;
-                var detail = message.FailureReason is { Length: > 1000 } long_ ? long_[..1000] : message.FailureReason;
+                var detail = TextCut.CutOrNull(message.FailureReason, 1000);
                 var failed = await db.CampaignRecipients.Where(r => r.Id == recipientId && (r.State == RecipientState.Queued || r.State == RecipientState.Sent))
                     .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RecipientState.Failed).SetProperty(r => r.Reason, reason)
                         .SetProperty(r => r.Detail, detail).SetProperty(r => r.FailedAt, now).SetProperty(r => r.UpdatedAt, now), cancellationToken);

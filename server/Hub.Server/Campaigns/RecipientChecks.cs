@@ -3,6 +3,7 @@ using Hub.Core.Channels;
 using Hub.Core.Contacts;
 using Hub.Core.Notifications;
 using Hub.Core.Rules;
+using Hub.Core.Text;
 using Hub.Data;
 using Hub.Server.Inbox;
 using Hub.Server.Notifications;
@@ -73,7 +74,7 @@ public sealed class RecipientChecks(HubDbContext db, IOptions<NotificationOption
     /// <summary>A channel's name as campaigns and preferences spell it (<c>email</c>, <c>sms</c>, <c>whatsapp</c>, <c>push</c>).</summary>
     public static string Name(ChannelType channel) => channel.ToString().ToLowerInvariant();
 
-    private static string Truncate(string detail) => detail.Length > 1000 ? detail[..1000] : detail;
+    private static string Truncate(string detail) => TextCut.Cut(detail, 1000);
 
     /// <summary>Checks every contact for one channel.</summary>
     public async Task<Dictionary<Guid, RecipientVerdict>> CheckAsync(

@@ -1,13 +1,15 @@
 using System.Security.Cryptography;
 using System.Text;
 using Hub.Core.Inbox;
+using Hub.Core.Text;
 
 namespace Hub.Server.Inbox;
 
 /// <summary>
 /// What a provider hands the inbox is stored whatever it carries (refusing it would lose a customer's message), but
-/// in a form every store accepts: NUL characters (which PostgreSQL cannot store) are removed, display fields are cut
-/// to their columns, and ids longer than their columns are replaced by a stable hash (so a re-delivery still dedups).
+/// in a form every store accepts: NUL characters (which PostgreSQL cannot store) are removed, unpaired surrogates
+/// (which UTF-8 cannot encode) become U+FFFD, display fields are cut to their columns on whole characters, and ids
+/// longer than their columns are replaced by a stable hash (so a re-delivery still dedups).
 /// </summary>
 public static class InboundLimits
 {
@@ -46,9 +48,9 @@ public static class InboundLimits
         return value.Length <= max ? value : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
     }
 
-    private static string NoNul(string value) => value.Replace("\0", string.Empty, StringComparison.Ordinal);
+    private static string NoNul(string value) => TextCut.WholeCharacters(value.Replace("\0", string.Empty, StringComparison.Ordinal));
 
-    private static string? NoNulOrNull(string? value) => value?.Replace("\0", string.Empty, StringComparison.Ordinal);
+    private static string? NoNulOrNull(string? value) => value is null ? null : NoNul(value);
 
-    private static string? Cut(string? value, int max) => value is { Length: > 0 } && value.Length > max ? value[..max] : value;
+    private static string? Cut(string? value, int max) => TextCut.CutOrNull(value, max);
 }

@@ -4,6 +4,7 @@ using Hub.Core.Channels;
 using Hub.Core.Delivery;
 using Hub.Core.Inbox;
 using Hub.Core.Realtime;
+using Hub.Core.Text;
 using Hub.Data;
 using Hub.Server.Delivery;
 using Hub.Server.Realtime;
@@ -143,7 +144,7 @@ public sealed partial class OutboundService(
         await realtime.MessageAsync(workspaceId, RealtimeEventNames.MessageReceived, note, null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await realtime.PublishAsync();
-        var excerpt = note.Text.Length > 140 ? note.Text[..140] + "…" : note.Text;
+        var excerpt = TextCut.Cut(note.Text, 141, "…");
         foreach (var mentioned in note.Mentions.Where(m => m != memberId))
         {
             await dispatcher.MentionAsync(mentioned, new MentionNotice(conversation.Id, note.Id, note.SenderId, excerpt));

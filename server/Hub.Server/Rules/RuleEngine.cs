@@ -1,6 +1,7 @@
 using Hub.Core.Contacts;
 using Hub.Core.Notifications;
 using Hub.Core.Rules;
+using Hub.Core.Text;
 using Hub.Data;
 using Hub.Server.Notifications;
 using Hub.Server.Webhooks.Outbound;
@@ -249,5 +250,5 @@ public sealed class RuleEngine(
         _ => "none",
     };
 
-    private static string Clip(string text) => text.Length > 1000 ? text[..997] + "..." : text;
+    private static string Clip(string text) => TextCut.Cut(text, 1000, "...");
 }

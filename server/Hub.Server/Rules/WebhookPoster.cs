@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Hub.Core.Rules;
+using Hub.Core.Text;
 using Hub.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -71,7 +72,7 @@ public sealed partial class WebhookPoster(
         }
 
         await db.Decisions.IgnoreQueryFilters().Where(d => d.Id == decisionId)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Outcome, outcome).SetProperty(d => d.Reason, reason.Length > 1000 ? reason[..1000] : reason), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Outcome, outcome).SetProperty(d => d.Reason, TextCut.Cut(reason, 1000)), cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A rule's webhook to {Host} failed")]

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Hub.Core.Campaigns;
 using Hub.Core.Inbox;
-using Hub.Data;
 using Hub.Core.Realtime;
+using Hub.Core.Text;
+using Hub.Data;
 using Hub.Server.Auth;
 using Hub.Server.Campaigns;
 using Microsoft.EntityFrameworkCore;
@@ -211,7 +212,7 @@ public sealed partial class TrackingHitWriter(
     private static Guid? CampaignOf(Dictionary<string, JsonElement> metadata) =>
         metadata.TryGetValue("campaign_id", out var value) && value.ValueKind == JsonValueKind.String && Guid.TryParse(value.GetString(), out var id) ? id : null;
 
-    private static string? Truncate(string? value, int max) => value is { Length: > 0 } && value.Length > max ? value[..max] : value;
+    private static string? Truncate(string? value, int max) => TextCut.CutOrNull(value, max);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not store {Count} tracking hits")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception, int count);

@@ -2,9 +2,10 @@ using System.Text.Json;
 using Hub.Core.Campaigns;
 using Hub.Core.Inbox;
 using Hub.Core.Notifications;
-using Hub.Core.Rules;
-using Hub.Data;
 using Hub.Core.Realtime;
+using Hub.Core.Rules;
+using Hub.Core.Text;
+using Hub.Data;
 using Hub.Server.Auth;
 using Hub.Server.Campaigns;
 using Microsoft.EntityFrameworkCore;
@@ -109,8 +110,8 @@ public sealed class Unsubscriber(HubDbContext db, ScopedWorkspaceContext workspa
             CampaignId = campaignId,
             ContactId = message.ContactId,
             Kind = TrackingHitKind.Unsubscribe,
-            IpAddress = ipAddress is { Length: > 64 } ? ipAddress[..64] : ipAddress,
-            UserAgent = userAgent is { Length: > 512 } ? userAgent[..512] : userAgent,
+            IpAddress = TextCut.CutOrNull(ipAddress, 64),
+            UserAgent = TextCut.CutOrNull(userAgent, 512),
             // Only a POST gets here, which link scanners don't send: a person or their mailbox's one-click button.
             Classification = HitClassification.Human,
             Reason = "one_click_post",

@@ -66,7 +66,12 @@ public sealed class SoakTests
                     await Task.Delay(TimeSpan.FromSeconds(10), stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
                     foreach (var c in sockets)
                     {
-                        await c.PingAsync();
+                        if (stop.IsCancellationRequested)
+                        {
+                            break;
+                        }
+
+                        await c.PingAsync(stop.Token);
                     }
                 }
             });
@@ -243,7 +248,26 @@ public sealed class SoakTests
             }
         }
 
-        public Task PingAsync() => Socket.State == System.Net.WebSockets.WebSocketState.Open ? Socket.PingAsync(CancellationToken.None) : Task.CompletedTask;
+        // Once the soak stops, the readers' cancelled receives abort the sockets: a ping racing that is not an error.
+        public async Task PingAsync(CancellationToken stopping)
+        {
+            if (stopping.IsCancellationRequested || Socket.State != System.Net.WebSockets.WebSocketState.Open)
+            {
+                return;
+            }
+
+            try
+            {
+                await Socket.PingAsync(CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or ObjectDisposedException)
+            {
+                if (!stopping.IsCancellationRequested)
+                {
+                    Errors.Add($"ping: {ex.Message}");
+                }
+            }
+        }
 
         public async Task ReadAsync(CancellationToken cancellationToken)
         {

@@ -177,6 +177,26 @@ public sealed class TwilioWebhookTests(HubApp app)
     }
 
     [Fact]
+    public async Task An_over_long_recipient_cut_inside_an_emoji_is_stored_and_threads_instead_of_failing()
+    {
+        // Found by the webhook fuzzer on PostgreSQL: cutting To at its 320-character column split an emoji, and the
+        // lone half (which UTF-8 cannot encode) made every query with the thread key throw → 500, message lost.
+        var (channelId, token, _) = await CreateChannelAsync();
+        var client = For().Direct.CreateClient();
+        var customer = NewNumber();
+        var to = new string('9', 319) + "\U0001F600" + "tail";
+
+        var first = await PostAsync(client, $"/webhooks/twilio/{channelId}/inbound", Inbound(customer, to, "first \U0001F600"), token);
+        var second = await PostAsync(client, $"/webhooks/twilio/{channelId}/inbound", Inbound(customer, to, "second"), token);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var messages = await MessagesAsync(channelId);
+        Assert.Equal(["first \U0001F600", "second"], messages.Select(m => m.GetProperty("text").GetString()).Order(StringComparer.Ordinal));
+        Assert.Single(messages.Select(m => m.GetProperty("conversation_id").GetGuid()).Distinct());
+    }
+
+    [Fact]
     public async Task A_whatsapp_message_with_media_to_a_pooled_number_is_accepted()
     {
         var (channelId, token, _) = await CreateChannelAsync("whats_app");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
+using Hub.Core.Text;
 using Hub.Core.Webhooks;
 using Hub.Data;
 using Microsoft.EntityFrameworkCore;
@@ -119,7 +120,7 @@ public sealed partial class WebhookDispatcher(
             LogDead(logger, claimed.Id, claimed.SubscriptionId, attempts);
         }
 
-        var clipped = error is { Length: > 2000 } ? error[..1997] + "..." : error;
+        var clipped = error is null ? null : TextCut.Cut(error, 2000, "...");
         await db.WebhookDeliveries.IgnoreQueryFilters().Where(d => d.Id == claimed.Id && d.LockedBy == worker)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, state).SetProperty(d => d.NextAttemptAt, next)
                 .SetProperty(d => d.LastStatus, status).SetProperty(d => d.LastError, clipped).SetProperty(d => d.LastResponseMs, elapsedMs)
