@@ -12,6 +12,9 @@ namespace Hub.Server.Inbox;
 /// </summary>
 public sealed class ContactResolver(HubDbContext db, TimeProvider clock)
 {
+    /// <summary>The contact's phone column. A longer "number" (no real one is) is kept as the contact's identity only.</summary>
+    private const int MaxPhone = 32;
+
     public async Task<Contact> ResolveAsync(ChannelType channel, string rawAddress, string? displayName, CancellationToken cancellationToken)
     {
         var address = Addresses.Normalize(channel, rawAddress);
@@ -37,7 +40,7 @@ public sealed class ContactResolver(HubDbContext db, TimeProvider clock)
                 FirstName = first,
                 LastName = last,
                 Email = channel == ChannelType.Email ? address : null,
-                Phone = channel is ChannelType.Sms or ChannelType.WhatsApp ? address : null,
+                Phone = channel is ChannelType.Sms or ChannelType.WhatsApp && address.Length <= MaxPhone ? address : null,
                 ExternalId = channel == ChannelType.Chat ? address : null,
                 CreatedAt = now,
                 UpdatedAt = now,

@@ -197,6 +197,25 @@ public sealed class TwilioWebhookTests(HubApp app)
     }
 
     [Fact]
+    public async Task A_sender_longer_than_a_phone_number_is_stored_as_the_contacts_identity_not_refused_with_a_500()
+    {
+        // Found by the webhook fuzzer on PostgreSQL: a 40-character From went into the contact's 32-character phone column.
+        var (channelId, token, number) = await CreateChannelAsync();
+        var client = For().Direct.CreateClient();
+        var sender = "+1" + string.Concat(Enumerable.Repeat(Random.Shared.Next(100_000_000, 999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture), 5))[..38];
+
+        var first = await PostAsync(client, $"/webhooks/twilio/{channelId}/inbound", Inbound(sender, number, "one"), token);
+        var second = await PostAsync(client, $"/webhooks/twilio/{channelId}/inbound", Inbound(sender, number, "two"), token);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var messages = await MessagesAsync(channelId);
+        Assert.Equal(2, messages.Count);
+        Assert.All(messages, m => Assert.Equal(sender, m.GetProperty("address").GetString()));
+        Assert.Single(messages.Select(m => m.GetProperty("conversation_id").GetGuid()).Distinct()); // one contact, found again by its identity
+    }
+
+    [Fact]
     public async Task A_whatsapp_message_with_media_to_a_pooled_number_is_accepted()
     {
         var (channelId, token, _) = await CreateChannelAsync("whats_app");
