@@ -85,11 +85,16 @@ public sealed partial class TwilioSender(TwilioClient client, IOptionsMonitor<Tw
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return SendResult.Transient($"Twilio did not answer within {current.RequestTimeout.TotalSeconds:0.#} s.");
+            // The request went out: Twilio may have created the message and only its answer is late.
+            return SendResult.InDoubt($"Twilio did not answer within {current.RequestTimeout.TotalSeconds:0.#} s; the message may have been created.");
+        }
+        catch (HttpRequestException ex) when (NeverSent(ex))
+        {
+            return SendResult.Transient($"Twilio could not be reached: {ex.Message}");
         }
         catch (HttpRequestException ex)
         {
-            return SendResult.Transient($"Twilio could not be reached: {ex.Message}");
+            return SendResult.InDoubt($"The connection to Twilio was lost before its answer; the message may have been created: {ex.Message}");
         }
 
         if (response.IsSuccess)
@@ -221,6 +226,10 @@ public sealed partial class TwilioSender(TwilioClient client, IOptionsMonitor<Tw
             ? TwilioChannelSettings.StatusCallbackUrl(publicBase, channelId)
             : null;
     }
+
+    /// <summary>Failures before a byte of the request reached Twilio: retrying them cannot send twice.</summary>
+    private static bool NeverSent(HttpRequestException exception) => exception.HttpRequestError is HttpRequestError.ConnectionError
+        or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Twilio accepted message {MessageId} as {MessageSid} ({Segments} segments)")]
     private static partial void LogSent(ILogger logger, Guid messageId, string messageSid, int? segments);

@@ -73,6 +73,13 @@ public sealed record SendResult(SendOutcome Outcome, string? ProviderMessageId =
 
     /// <summary>Will never work as it is (bad number, unknown mailbox, SMTP 5xx): no retry.</summary>
     public static SendResult Permanent(string error) => new(SendOutcome.PermanentFailure, Error: error);
+
+    /// <summary>
+    /// The request may have reached the provider but its answer did not come back (timed out, connection lost after
+    /// sending): sending again could send twice. A provider that can be asked (<see cref="IDeliveryLookup"/>) is asked
+    /// first; otherwise it is retried as a transient failure.
+    /// </summary>
+    public static SendResult InDoubt(string error) => new(SendOutcome.InDoubt, Error: error);
 }
 
 /// <summary>The three ways a send attempt ends.</summary>
@@ -81,4 +88,7 @@ public enum SendOutcome
     Sent,
     TransientFailure,
     PermanentFailure,
+
+    /// <summary>Sent or not, unknown: see <see cref="SendResult.InDoubt"/>.</summary>
+    InDoubt,
 }

@@ -96,7 +96,7 @@ public sealed partial class DeliveryProcessor(
         catch (OperationCanceledException) when (callTimeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             LogCutOff(logger, channel.Provider, message.Id, budget.TotalSeconds);
-            result = SendResult.Transient($"{channel.Provider} did not finish within {budget.TotalSeconds:0.#} s (the delivery lease); the call was cut off and will be retried.");
+            result = SendResult.InDoubt($"{channel.Provider} did not finish within {budget.TotalSeconds:0.#} s (the delivery lease); the call was cut off.");
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -104,7 +104,29 @@ public sealed partial class DeliveryProcessor(
             result = SendResult.Transient($"{ex.GetType().Name}: {ex.Message}");
         }
 
+        if (result.Outcome == SendOutcome.InDoubt && sender is IDeliveryLookup)
+        {
+            await ParkInDoubtAsync(entry, channel.Provider, result.Error, now, cancellationToken);
+            return;
+        }
+
         await FinishAsync(entry, message, result, cancellationToken);
+    }
+
+    /// <summary>
+    /// A call whose answer was lost (timed out, cut off, connection dropped after sending) to a provider that can be
+    /// asked: the row stays "sending" (in doubt, never re-sent blindly) and is settled like a dead worker's row once a
+    /// short backoff has passed — the provider is asked, then the message is recorded sent or sent again.
+    /// </summary>
+    private async Task ParkInDoubtAsync(OutboxEntry entry, string provider, string? error, DateTimeOffset attemptStarted, CancellationToken cancellationToken)
+    {
+        var askAt = clock.GetUtcNow() + Backoff(1, null);
+        LogParkedInDoubt(logger, provider, entry.MessageId, askAt);
+        entry.LockedBy = "in-doubt";
+        entry.LockedUntil = askAt;
+        entry.UpdatedAt = attemptStarted; // the window the provider is asked about starts here
+        entry.LastError = $"{error} In doubt: {provider} will be asked whether it has the message before it is sent again.";
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>
@@ -157,6 +179,18 @@ public sealed partial class DeliveryProcessor(
                     .SetProperty(o => o.LockedBy, (string?)null).SetProperty(o => o.LockedUntil, (DateTimeOffset?)null)
                     .SetProperty(o => o.NextAttemptAt, now).SetProperty(o => o.UpdatedAt, now)
                     .SetProperty(o => o.LastError, $"The delivery worker stopped while calling {channel.Provider}; {channel.Provider} has no such message, so it is sent again."), cancellationToken);
+            return;
+        }
+
+        if (answer is not null && stale.Attempts < Math.Min(stale.MaxAttempts, options.Value.MaxAttempts))
+        {
+            // The provider could not be asked now: ask again after a backoff (each question counts as a try).
+            var askAt = now + Backoff(stale.Attempts, null);
+            LogAskAgain(logger, channel!.Provider, message.Id, askAt);
+            await db.Outbox.Where(o => o.Id == stale.Id && o.LockedBy == token)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedBy, "in-doubt").SetProperty(o => o.LockedUntil, askAt)
+                    .SetProperty(o => o.Attempts, o => o.Attempts + 1)
+                    .SetProperty(o => o.LastError, $"In doubt, and {channel.Provider} could not be asked: {answer.Error} Asking again."), cancellationToken);
             return;
         }
 
@@ -235,7 +269,7 @@ public sealed partial class DeliveryProcessor(
                 message.FailureReason = null;
                 await SetStatusAsync(message, MessageStatus.Sent, cancellationToken);
                 return;
-            case SendOutcome.TransientFailure when entry.Attempts < Math.Min(entry.MaxAttempts, options.Value.MaxAttempts):
+            case SendOutcome.TransientFailure or SendOutcome.InDoubt when entry.Attempts < Math.Min(entry.MaxAttempts, options.Value.MaxAttempts):
                 entry.State = OutboxState.Pending;
                 entry.LastError = result.Error;
                 entry.NextAttemptAt = now + Backoff(entry.Attempts, result.RetryAfter);
@@ -243,7 +277,7 @@ public sealed partial class DeliveryProcessor(
                 return;
             default:
                 entry.State = OutboxState.Dead;
-                entry.LastError = result.Outcome == SendOutcome.TransientFailure
+                entry.LastError = result.Outcome is SendOutcome.TransientFailure or SendOutcome.InDoubt
                     ? $"Gave up after {entry.Attempts} tries. Last error: {result.Error}"
                     : result.Error;
                 message.FailureReason = entry.LastError;
@@ -326,7 +360,13 @@ public sealed partial class DeliveryProcessor(
     [LoggerMessage(Level = LogLevel.Information, Message = "In-doubt message {MessageId}: {Provider} does not have it; sending it again")]
     private static partial void LogReconciledResend(ILogger logger, string provider, Guid messageId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Asking {Provider} about in-doubt message {MessageId} threw; dead-lettering it in doubt")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Provider}'s answer for message {MessageId} was lost; asking {Provider} about it at {AskAt:O} before any resend")]
+    private static partial void LogParkedInDoubt(ILogger logger, string provider, Guid messageId, DateTimeOffset askAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Provider} could not be asked about in-doubt message {MessageId}; asking again at {AskAt:O}")]
+    private static partial void LogAskAgain(ILogger logger, string provider, Guid messageId, DateTimeOffset askAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Asking {Provider} about in-doubt message {MessageId} threw")]
     private static partial void LogLookupThrew(ILogger logger, Exception exception, string provider, Guid messageId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Adapter {Provider} did not finish sending message {MessageId} within {Seconds:0.#} s, before the delivery lease ends; will retry")]

@@ -195,7 +195,7 @@ public sealed class TwilioSenderTests(FakeTwilio twilio)
     }
 
     [Fact]
-    public async Task A_slow_answer_times_out_as_transient()
+    public async Task A_slow_answer_times_out_in_doubt_because_twilio_may_have_created_the_message()
     {
         twilio.Overrides.Enqueue(async http =>
         {
@@ -204,8 +204,23 @@ public sealed class TwilioSenderTests(FakeTwilio twilio)
 
         var result = await Sender(new() { ["Twilio:RequestTimeout"] = "00:00:01" }).SendAsync(Envelope(NewNumber()), CancellationToken.None);
 
-        Assert.Equal(SendOutcome.TransientFailure, result.Outcome);
+        Assert.Equal(SendOutcome.InDoubt, result.Outcome);
         Assert.Contains("did not answer within 1 s", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_connection_dropped_after_the_request_went_out_is_in_doubt_not_a_plain_retry()
+    {
+        twilio.Overrides.Enqueue(http =>
+        {
+            http.Abort();
+            return Task.CompletedTask;
+        });
+
+        var result = await Sender().SendAsync(Envelope(NewNumber()), CancellationToken.None);
+
+        Assert.Equal(SendOutcome.InDoubt, result.Outcome);
+        Assert.Contains("may have been created", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -17,7 +17,9 @@ namespace Hub.Chaos.InDoubt;
 /// <summary>
 /// A delivery worker that dies while Twilio is being called leaves its outbox row "sending" past the lease. The next
 /// worker asks Twilio's message list instead of dead-lettering blindly: sent once if Twilio has it, sent again exactly
-/// once if Twilio surely does not, and dead-lettered "in doubt" (as before) only when Twilio cannot be asked. Runs on
+/// once if Twilio surely does not, and dead-lettered "in doubt" only when Twilio cannot be asked after several tries.
+/// A live worker whose call's answer is lost (connection dropped after sending, or cut off at the lease while Twilio
+/// stalls) parks the row the same way instead of retrying blindly. Runs on
 /// the suite's store (SQLite, or PostgreSQL with HUB_TEST_STORE=postgres).
 /// </summary>
 public sealed class TwilioInDoubtTests : IAsyncLifetime
@@ -34,6 +36,8 @@ public sealed class TwilioInDoubtTests : IAsyncLifetime
         _twilio = await TwilioStandIn.StartAsync();
         _app.Settings["Delivery:Enabled"] = "false"; // the test drives the workers itself
         _app.Settings["Delivery:Lease"] = "00:00:04";
+        _app.Settings["Delivery:BaseBackoff"] = "00:00:00.4"; // a parked in-doubt row is asked about within 0.6 s
+        _app.Settings["Delivery:MaxAttempts"] = "3";
         _app.Settings["Twilio:BaseUrl"] = _twilio.BaseUrl.AbsoluteUri;
         await _app.InitializeAsync();
         var admin = await _app.SignedInAsync();
@@ -111,7 +115,7 @@ public sealed class TwilioInDoubtTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task When_Twilio_cannot_be_asked_the_row_is_dead_lettered_in_doubt_as_before()
+    public async Task When_Twilio_cannot_be_asked_it_is_asked_again_and_the_row_is_dead_lettered_in_doubt_once_the_tries_are_spent()
     {
         var (id, phone, _) = await QueueAsync("Your code is 9999");
         await LeaveSendingAsync(id);
@@ -119,14 +123,94 @@ public sealed class TwilioInDoubtTests : IAsyncLifetime
         await Task.Delay(Lease + TimeSpan.FromMilliseconds(300));
 
         await DrainAsync();
+        var (parked, _) = await LoadAsync(id);
+        Assert.Equal(OutboxState.Sending, parked.State); // asked once, not answered: asked again later, never re-sent blindly
+        Assert.Contains("could not be asked", parked.LastError, StringComparison.Ordinal);
+        for (var i = 0; i < 20 && (await LoadAsync(id)).Entry.State == OutboxState.Sending; i++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            await DrainAsync();
+        }
 
-        Assert.True(_twilio.Lookups >= 1);
+        Assert.True(_twilio.Lookups >= 3, $"{_twilio.Lookups} lookups");
         Assert.DoesNotContain(_twilio.Messages, m => m.To == phone);
         var (entry, message) = await LoadAsync(id);
         Assert.Equal(OutboxState.Dead, entry.State);
         Assert.StartsWith("In doubt", entry.LastError, StringComparison.Ordinal);
         Assert.Contains("could not be asked", entry.LastError, StringComparison.Ordinal);
         Assert.Equal(MessageStatus.Failed, message.Status);
+    }
+
+    [Fact]
+    public async Task A_live_workers_call_whose_answer_was_lost_after_Twilio_created_the_message_is_asked_about_and_recorded_sent_once()
+    {
+        var (id, phone, _) = await QueueAsync("Your code is 2468");
+        _twilio.NextCreate = CreateFault.CreateThenDrop;
+
+        await DrainAsync();
+        var (parked, parkedMessage) = await LoadAsync(id);
+        Assert.Equal(OutboxState.Sending, parked.State); // not "pending": a blind retry would send it twice
+        Assert.Contains("In doubt: twilio will be asked", parked.LastError, StringComparison.Ordinal);
+        Assert.Equal(MessageStatus.Sending, parkedMessage.Status);
+        await SettleAsync(id);
+
+        var atTwilio = Assert.Single(_twilio.Messages, m => m.To == phone);
+        var (entry, message) = await LoadAsync(id);
+        Assert.Equal(OutboxState.Sent, entry.State);
+        Assert.Equal(atTwilio.Sid, entry.ProviderMessageId);
+        Assert.Equal(MessageStatus.Sent, message.Status);
+        Assert.True(_twilio.Lookups >= 1);
+        ChaosReport.Record(ChaosKind.Fault, "Twilio created the message, then the connection dropped before its answer", 1, "faults", 0,
+            "parked in doubt (not retried); Twilio asked; recorded sent with its SID; 1 at Twilio");
+    }
+
+    [Fact]
+    public async Task A_call_cut_off_at_the_lease_while_Twilio_stalls_after_creating_is_asked_about_not_sent_again()
+    {
+        var (id, phone, _) = await QueueAsync("Your code is 1357");
+        _twilio.NextCreate = CreateFault.CreateThenStall; // Twilio keeps the answer past the lease's cut-off (3.2 s)
+
+        await DrainAsync();
+        Assert.Equal(OutboxState.Sending, (await LoadAsync(id)).Entry.State);
+        await SettleAsync(id);
+
+        var atTwilio = Assert.Single(_twilio.Messages, m => m.To == phone);
+        var (entry, _) = await LoadAsync(id);
+        Assert.Equal(OutboxState.Sent, entry.State);
+        Assert.Equal(atTwilio.Sid, entry.ProviderMessageId);
+        ChaosReport.Record(ChaosKind.Fault, "Twilio created the message and stalled its answer past the delivery lease", 1, "faults", 0,
+            "call cut off at the lease; Twilio asked; recorded sent with its SID; 1 at Twilio");
+    }
+
+    [Fact]
+    public async Task A_connection_dropped_before_Twilio_created_the_message_is_asked_about_then_sent_exactly_once()
+    {
+        var (id, phone, _) = await QueueAsync("Your code is 8642");
+        _twilio.NextCreate = CreateFault.DropWithoutCreating;
+
+        await DrainAsync();
+        Assert.Equal(OutboxState.Sending, (await LoadAsync(id)).Entry.State);
+        Assert.DoesNotContain(_twilio.Messages, m => m.To == phone);
+        await SettleAsync(id);
+
+        var atTwilio = Assert.Single(_twilio.Messages, m => m.To == phone);
+        var (entry, message) = await LoadAsync(id);
+        Assert.Equal(OutboxState.Sent, entry.State);
+        Assert.Equal(atTwilio.Sid, entry.ProviderMessageId);
+        Assert.Equal(2, entry.Attempts);
+        Assert.Equal(MessageStatus.Sent, message.Status);
+        ChaosReport.Record(ChaosKind.Fault, "Connection to Twilio dropped before the message was created", 1, "faults", 0,
+            "parked in doubt; Twilio asked, had none; sent again once; 1 at Twilio");
+    }
+
+    /// <summary>Waits out the parked row's backoff and drains until it leaves "sending".</summary>
+    private async Task SettleAsync(Guid messageId)
+    {
+        for (var i = 0; i < 20 && (await LoadAsync(messageId)).Entry.State == OutboxState.Sending; i++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(400));
+            await DrainAsync();
+        }
     }
 
     private IServiceScopeFactory Scopes => _app.Services.GetRequiredService<IServiceScopeFactory>();

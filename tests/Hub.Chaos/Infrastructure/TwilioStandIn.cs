@@ -48,12 +48,20 @@ public sealed class TwilioStandIn : IAsyncDisposable
     private int _lookups;
 
     /// <summary>A message as Twilio keeps it.</summary>
+    /// <summary>What the next create request meets (then back to <see cref="CreateFault.None"/>).</summary>
+    public CreateFault NextCreate
+    {
+        get => (CreateFault)Volatile.Read(ref _nextCreate);
+        set => Volatile.Write(ref _nextCreate, (int)value);
+    }
+
     public sealed record StoredMessage(string Sid, string To, string? From, string Body, DateTimeOffset Created);
 
     /// <summary>Requests refused for bad credentials (should stay 0).</summary>
     public int Unauthorized => _unauthorized;
 
     private int _unauthorized;
+    private int _nextCreate;
 
     public static async Task<TwilioStandIn> StartAsync()
     {
@@ -88,9 +96,26 @@ public sealed class TwilioStandIn : IAsyncDisposable
         }
 
         var form = (await http.Request.ReadFormAsync(http.RequestAborted)).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
+        var fault = (CreateFault)Interlocked.Exchange(ref _nextCreate, (int)CreateFault.None);
+        if (fault == CreateFault.DropWithoutCreating)
+        {
+            http.Abort();
+            return Results.Empty;
+        }
+
         var sid = "SM" + Guid.NewGuid().ToString("N");
         Messages.Enqueue(new StoredMessage(sid, form.GetValueOrDefault("To") ?? string.Empty, form.GetValueOrDefault("From"), form.GetValueOrDefault("Body") ?? string.Empty, DateTimeOffset.UtcNow));
         Accepted.Enqueue(form);
+        switch (fault)
+        {
+            case CreateFault.CreateThenDrop:
+                http.Abort();
+                return Results.Empty;
+            case CreateFault.CreateThenStall:
+                await Task.Delay(TimeSpan.FromSeconds(30), http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return Results.Empty;
+        }
+
         return Results.Json(new Dictionary<string, object?>
         {
             ["sid"] = sid,
@@ -167,4 +192,19 @@ public sealed class TwilioStandIn : IAsyncDisposable
             await _app.DisposeAsync();
         }
     }
+}
+
+/// <summary>How the stand-in mistreats one create request.</summary>
+public enum CreateFault
+{
+    None,
+
+    /// <summary>The connection is dropped before the message is created: Twilio never had it.</summary>
+    DropWithoutCreating,
+
+    /// <summary>The message is created, then the connection is dropped before the answer: only the answer is lost.</summary>
+    CreateThenDrop,
+
+    /// <summary>The message is created and the answer never comes (the caller times out).</summary>
+    CreateThenStall,
 }
