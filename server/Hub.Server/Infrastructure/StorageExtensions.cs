@@ -30,7 +30,14 @@ public static class StorageExtensions
         builder.Services.AddHubData(postgres, sqlite);
         builder.Services.AddScoped<Hub.Core.Channels.IChannelStateStore, Hub.Data.Channels.ChannelStateStore>();
         // Keys live in the database, so cookies signed by one node are read by every other.
-        builder.Services.AddDataProtection().SetApplicationName("Hub").PersistKeysToDbContext<HubDbContext>();
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("Hub").PersistKeysToDbContext<HubDbContext>();
+        var keyRing = builder.Configuration.GetSection(KeyRingOptions.Section).Get<KeyRingOptions>() ?? new KeyRingOptions();
+        if (keyRing.LoadCertificates(builder.Environment.ContentRootPath) is { } certificates)
+        {
+            // New keys are encrypted to the current certificate; keys encrypted to an earlier one stay readable.
+            dataProtection.ProtectKeysWithCertificate(certificates.Current).UnprotectKeysWithAnyCertificate(certificates.All);
+        }
+
         builder.Services.AddSingleton<ChannelSecrets>(); // channel credentials, encrypted with that key ring
 
         var health = builder.Services.AddHealthChecks()
