@@ -86,12 +86,8 @@ public sealed class TwilioInDoubtTests : IAsyncLifetime
         await DrainAsync();
         await DrainAsync();
 
-        var atTwilio = Assert.Single(_twilio.Messages, m => m.To == phone);
-        var (entry, message) = await LoadAsync(id);
-        Assert.Equal(OutboxState.Sent, entry.State);
-        Assert.Equal(atTwilio.Sid, entry.ProviderMessageId);
+        var entry = await AssertSentOnceAtTwilioAsync(id, phone);
         Assert.Equal(2, entry.Attempts);
-        Assert.Equal(MessageStatus.Sent, message.Status);
     }
 
     [Fact]
@@ -154,11 +150,7 @@ public sealed class TwilioInDoubtTests : IAsyncLifetime
         Assert.Equal(MessageStatus.Sending, parkedMessage.Status);
         await SettleAsync(id);
 
-        var atTwilio = Assert.Single(_twilio.Messages, m => m.To == phone);
-        var (entry, message) = await LoadAsync(id);
-        Assert.Equal(OutboxState.Sent, entry.State);
-        Assert.Equal(atTwilio.Sid, entry.ProviderMessageId);
-        Assert.Equal(MessageStatus.Sent, message.Status);
+        await AssertSentOnceAtTwilioAsync(id, phone);
         Assert.True(_twilio.Lookups >= 1);
         ChaosReport.Record(ChaosKind.Fault, "Twilio created the message, then the connection dropped before its answer", 1, "faults", 0,
             "parked in doubt (not retried); Twilio asked; recorded sent with its SID; 1 at Twilio");
@@ -174,10 +166,7 @@ public sealed class TwilioInDoubtTests : IAsyncLifetime
         Assert.Equal(OutboxState.Sending, (await LoadAsync(id)).Entry.State);
         await SettleAsync(id);
 
-        var atTwilio = Assert.Single(_twilio.Messages, m => m.To == phone);
-        var (entry, _) = await LoadAsync(id);
-        Assert.Equal(OutboxState.Sent, entry.State);
-        Assert.Equal(atTwilio.Sid, entry.ProviderMessageId);
+        await AssertSentOnceAtTwilioAsync(id, phone);
         ChaosReport.Record(ChaosKind.Fault, "Twilio created the message and stalled its answer past the delivery lease", 1, "faults", 0,
             "call cut off at the lease; Twilio asked; recorded sent with its SID; 1 at Twilio");
     }
@@ -193,14 +182,22 @@ public sealed class TwilioInDoubtTests : IAsyncLifetime
         Assert.DoesNotContain(_twilio.Messages, m => m.To == phone);
         await SettleAsync(id);
 
-        var atTwilio = Assert.Single(_twilio.Messages, m => m.To == phone);
-        var (entry, message) = await LoadAsync(id);
-        Assert.Equal(OutboxState.Sent, entry.State);
-        Assert.Equal(atTwilio.Sid, entry.ProviderMessageId);
+        var entry = await AssertSentOnceAtTwilioAsync(id, phone);
         Assert.Equal(2, entry.Attempts);
-        Assert.Equal(MessageStatus.Sent, message.Status);
         ChaosReport.Record(ChaosKind.Fault, "Connection to Twilio dropped before the message was created", 1, "faults", 0,
             "parked in doubt; Twilio asked, had none; sent again once; 1 at Twilio");
+    }
+
+    /// <summary>Twilio has exactly one message to <paramref name="phone"/>, and the row and message are recorded sent with its SID.</summary>
+    private async Task<OutboxEntry> AssertSentOnceAtTwilioAsync(Guid messageId, string phone)
+    {
+        var atTwilio = Assert.Single(_twilio.Messages, m => m.To == phone);
+        var (entry, message) = await LoadAsync(messageId);
+        Assert.Equal(OutboxState.Sent, entry.State);
+        Assert.Equal(atTwilio.Sid, entry.ProviderMessageId);
+        Assert.Equal(MessageStatus.Sent, message.Status);
+        Assert.Equal(atTwilio.Sid, message.ExternalId);
+        return entry;
     }
 
     /// <summary>Waits out the parked row's backoff and drains until it leaves "sending".</summary>
