@@ -38,7 +38,7 @@ public static class TextCut
     public static string WholeCharacters(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var first = FirstLoneSurrogate(value);
+        var first = NextLoneSurrogate(value, 0);
         if (first < 0)
         {
             return value;
@@ -48,23 +48,17 @@ public static class TextCut
         {
             var (text, from) = state;
             text.AsSpan().CopyTo(span);
-            for (var i = from; i < span.Length; i++)
+            for (var i = from; i >= 0; i = NextLoneSurrogate(text, i + 1))
             {
-                if (char.IsHighSurrogate(span[i]) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
-                {
-                    i++;
-                }
-                else if (char.IsSurrogate(span[i]))
-                {
-                    span[i] = '\uFFFD';
-                }
+                span[i] = '\uFFFD';
             }
         });
     }
 
-    private static int FirstLoneSurrogate(string value)
+    /// <summary>The index of the first unpaired surrogate at or after <paramref name="start"/>, or -1.</summary>
+    private static int NextLoneSurrogate(string value, int start)
     {
-        for (var i = 0; i < value.Length; i++)
+        for (var i = start; i < value.Length; i++)
         {
             if (!char.IsSurrogate(value[i]))
             {

@@ -32,6 +32,9 @@ public sealed partial class DeliveryProcessor(
     /// <summary>How far before the attempt's start a provider's record still counts (clock skew, whole seconds).</summary>
     private static readonly TimeSpan InDoubtClockSlack = TimeSpan.FromSeconds(30);
 
+    /// <summary>Who holds a row parked until its provider is asked about it.</summary>
+    private const string InDoubtHolder = "in-doubt";
+
     public async Task ProcessAsync(OutboxEntry claimed, string worker, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claimed);
@@ -122,7 +125,7 @@ public sealed partial class DeliveryProcessor(
     {
         var askAt = clock.GetUtcNow() + Backoff(1, null);
         LogParkedInDoubt(logger, provider, entry.MessageId, askAt);
-        entry.LockedBy = "in-doubt";
+        entry.LockedBy = InDoubtHolder;
         entry.LockedUntil = askAt;
         entry.UpdatedAt = attemptStarted; // the window the provider is asked about starts here
         entry.LastError = $"{error} In doubt: {provider} will be asked whether it has the message before it is sent again.";
@@ -188,7 +191,7 @@ public sealed partial class DeliveryProcessor(
             var askAt = now + Backoff(stale.Attempts, null);
             LogAskAgain(logger, channel!.Provider, message.Id, askAt);
             await db.Outbox.Where(o => o.Id == stale.Id && o.LockedBy == token)
-                .ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedBy, "in-doubt").SetProperty(o => o.LockedUntil, askAt)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedBy, InDoubtHolder).SetProperty(o => o.LockedUntil, askAt)
                     .SetProperty(o => o.Attempts, o => o.Attempts + 1)
                     .SetProperty(o => o.LastError, $"In doubt, and {channel.Provider} could not be asked: {answer.Error} Asking again."), cancellationToken);
             return;
@@ -369,7 +372,7 @@ public sealed partial class DeliveryProcessor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Asking {Provider} about in-doubt message {MessageId} threw")]
     private static partial void LogLookupThrew(ILogger logger, Exception exception, string provider, Guid messageId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Adapter {Provider} did not finish sending message {MessageId} within {Seconds:0.#} s, before the delivery lease ends; will retry")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Adapter {Provider} did not finish sending message {MessageId} within {Seconds:0.#} s, before the delivery lease ends; cut off")]
     private static partial void LogCutOff(ILogger logger, string provider, Guid messageId, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Adapter {Provider} threw while sending message {MessageId}; will retry")]
