@@ -156,15 +156,17 @@ public sealed class SoakTests
             var sent = pushesSent + chatsSent;
             var received = pushesReceived + chatsReceived;
 
-            // Flat memory: after a warm-up (the first quarter), the last third's average against the first third's.
+            // Flat memory: after a warm-up (the first quarter), the last third's average and its peak against the first
+            // third's average. The peak catches a sawtooth too: garbage piling up for minutes before the GC takes it.
             var steady = samples.Where(s => s.Seconds >= Duration.TotalSeconds / 4).ToList();
             var third = Math.Max(1, steady.Count / 3);
             var early = steady.Take(third).Average(s => (double)s.Rss);
             var late = steady.TakeLast(third).Average(s => (double)s.Rss);
+            var peak = steady.TakeLast(third).Max(s => (double)s.Rss);
             var allowed = early + Math.Max(early * 0.15, 32d * 1024 * 1024);
             Console.WriteLine("[soak] RSS samples (s: MB): " + string.Join(", ", samples.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Seconds:F0}: {s.Rss / 1024 / 1024}"))));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"[soak] {Duration.TotalSeconds:F0} s with {Clients} clients: pushes {pushesSent} sent / {pushesReceived} received, chats {chatsSent} sent / {chatsReceived} received, duplicates {duplicates}, errors {errors.Count + chatErrors.Count}, closed early {closed}; RSS first third {early / 1024 / 1024:F0} MB, last third {late / 1024 / 1024:F0} MB (allowed {allowed / 1024 / 1024:F0} MB); total {(DateTime.UtcNow - started).TotalSeconds:F0} s"));
+                $"[soak] {Duration.TotalSeconds:F0} s with {Clients} clients: pushes {pushesSent} sent / {pushesReceived} received, chats {chatsSent} sent / {chatsReceived} received, duplicates {duplicates}, errors {errors.Count + chatErrors.Count}, closed early {closed}; RSS first third {early / 1024 / 1024:F0} MB, last third {late / 1024 / 1024:F0} MB, peak {peak / 1024 / 1024:F0} MB (allowed {allowed / 1024 / 1024:F0} MB); total {(DateTime.UtcNow - started).TotalSeconds:F0} s"));
 
             var allErrors = errors.Concat(chatErrors).ToList();
             Assert.True(allErrors.Count == 0, $"{allErrors.Count} errors, e.g. {string.Join(" | ", allErrors.Take(3))}\nserver: {string.Join('\n', node.Process.Output.Split('\n').Where(l => l.Contains("fail:", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal)).Take(12))}");
@@ -174,9 +176,10 @@ public sealed class SoakTests
             Assert.Equal(chatsSent, chatsReceived);
             Assert.True(sent >= Duration.TotalSeconds * (PushesPerSecond + ChatsPerSecond) * 0.5, $"only {sent} messages were sent in {Duration.TotalSeconds} s");
             Assert.True(late <= allowed, $"RSS grew from {early / 1024 / 1024:F0} MB to {late / 1024 / 1024:F0} MB over the soak");
+            Assert.True(peak <= allowed, $"RSS peaked at {peak / 1024 / 1024:F0} MB in the last third (first third {early / 1024 / 1024:F0} MB, allowed {allowed / 1024 / 1024:F0} MB)");
 
             ChaosReport.Record(ChaosKind.Load, $"Soak {Duration.TotalSeconds:F0} s, {Clients} connected clients, pushes + chats", sent, "messages", sent - received,
-                string.Create(CultureInfo.InvariantCulture, $"{pushesSent} pushes + {chatsSent} chats, all received once; 0 errors; RSS {early / 1024 / 1024:F0} -> {late / 1024 / 1024:F0} MB (first vs last third after warm-up); store {node.StoreKind}"));
+                string.Create(CultureInfo.InvariantCulture, $"{pushesSent} pushes + {chatsSent} chats, all received once; 0 errors; RSS {early / 1024 / 1024:F0} -> {late / 1024 / 1024:F0} MB, peak {peak / 1024 / 1024:F0} (first vs last third after warm-up); store {node.StoreKind}"));
             await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
             await pinging;
         }
