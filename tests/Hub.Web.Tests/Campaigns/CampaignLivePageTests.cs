@@ -20,8 +20,9 @@ public sealed class CampaignLivePageTests : DashboardTestContext
 
     private FakeAgentConnection Feed { get; set; } = default!;
 
+    // A roll-up of what happened after the page's last ledger read (the page runs with no clock margin).
     private CampaignAnalyticsEventMessage Aggregate(Dictionary<string, int> counts, Dictionary<string, int> human) =>
-        new(_id, Guid.NewGuid(), CampaignAnalyticsTypes.Aggregate, Guid.NewGuid(), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddSeconds(-1), counts, human,
+        new(_id, Guid.NewGuid(), CampaignAnalyticsTypes.Aggregate, Guid.NewGuid(), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, counts, human,
             new Dictionary<string, object?>());
 
     private static string Value(IRenderedComponent<CampaignLivePage> page, string counter) => page.Find($"[data-testid={counter}-value]").TextContent.Trim();
@@ -31,7 +32,7 @@ public sealed class CampaignLivePageTests : DashboardTestContext
     {
         Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}", CampaignSamples.Campaign(_id, CampaignStatus.Running));
         Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}/stats", CampaignSamples.Stats(_id, CampaignStatus.Running));
-        var page = Render<CampaignLivePage>(p => p.Add(x => x.Id, _id).Add(x => x.StatsRefreshInterval, TimeSpan.FromHours(1)));
+        var page = Render<CampaignLivePage>(p => p.Add(x => x.Id, _id).Add(x => x.StatsRefreshInterval, TimeSpan.FromHours(1)).Add(x => x.ClockMargin, TimeSpan.Zero));
 
         page.WaitForAssertion(() => Assert.Contains(Feed.Invoked, i => i.Method == RealtimeEventNames.CampaignWatch && Equals(i.Argument, new CampaignRef(_id))));
         Assert.Equal(1, Feed.Listeners(RealtimeEventNames.CampaignAnalytics));
@@ -90,7 +91,7 @@ public sealed class CampaignLivePageTests : DashboardTestContext
     {
         Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}", CampaignSamples.Campaign(_id, CampaignStatus.Running));
         Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}/stats", CampaignSamples.Stats(_id, CampaignStatus.Running, sent: 1, opensHuman: 0, opensAll: 0));
-        var page = Render<CampaignLivePage>(p => p.Add(x => x.Id, _id).Add(x => x.StatsRefreshInterval, TimeSpan.FromHours(1)));
+        var page = Render<CampaignLivePage>(p => p.Add(x => x.Id, _id).Add(x => x.StatsRefreshInterval, TimeSpan.FromHours(1)).Add(x => x.ClockMargin, TimeSpan.Zero));
         page.WaitForAssertion(() => Assert.Single(Feed.Invoked, i => i.Method == RealtimeEventNames.CampaignWatch));
         page.WaitForAssertion(() => Assert.Equal("1", Value(page, "counter-sent")));
 
@@ -106,6 +107,29 @@ public sealed class CampaignLivePageTests : DashboardTestContext
         await page.InvokeAsync(() => Feed.RaiseAsync(RealtimeEventNames.CampaignAnalytics, Aggregate(
             new() { [CampaignAnalyticsTypes.Opened] = 1 }, new() { [CampaignAnalyticsTypes.Opened] = 1 })));
         page.WaitForAssertion(() => Assert.Equal("3", Value(page, "counter-opened")));
+    }
+
+    [Fact]
+    public async Task A_roll_up_that_overlaps_a_ledger_read_makes_the_page_read_the_ledger_again_instead_of_counting_twice()
+    {
+        Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}", CampaignSamples.Campaign(_id, CampaignStatus.Running));
+        Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}/stats", CampaignSamples.Stats(_id, CampaignStatus.Running, sent: 3, opensHuman: 3, opensAll: 3));
+        var page = Render<CampaignLivePage>(p => p.Add(x => x.Id, _id).Add(x => x.StatsRefreshInterval, TimeSpan.FromHours(1))
+            .Add(x => x.ClockMargin, TimeSpan.FromMilliseconds(200)));
+        page.WaitForAssertion(() => Assert.Single(Feed.Invoked, i => i.Method == RealtimeEventNames.CampaignWatch));
+        page.WaitForAssertion(() => Assert.Equal("3", Value(page, "counter-opened")));
+        var reads = Api.Requests.Count(r => r.Request.EndsWith("/stats", StringComparison.Ordinal));
+
+        // The third open's roll-up began before the read ended: it may be in the 3 already. The page asks the ledger.
+        var straddling = Aggregate(new() { [CampaignAnalyticsTypes.Opened] = 1 }, new() { [CampaignAnalyticsTypes.Opened] = 1 }) with
+        {
+            Since = DateTimeOffset.UtcNow.AddSeconds(-2),
+        };
+        await page.InvokeAsync(() => Feed.RaiseAsync(RealtimeEventNames.CampaignAnalytics, straddling));
+        Assert.Equal("3", Value(page, "counter-opened"));
+        page.WaitForAssertion(() => Assert.True(Api.Requests.Count(r => r.Request.EndsWith("/stats", StringComparison.Ordinal)) > reads), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Assert.False(page.Instance.Counters.NeedsLedgerRead));
+        Assert.Equal("3", Value(page, "counter-opened"));
     }
 
     [Fact]

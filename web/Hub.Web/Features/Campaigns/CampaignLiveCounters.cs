@@ -11,10 +11,27 @@ public sealed record LivePoint(DateTimeOffset At, int Delivered, int Bounced, in
 /// <c>campaign.status</c> brings absolute progress and <c>campaign.analytics</c> roll-ups add what happened since the previous
 /// one (all hits, and the part people made). Unique-person counts and per-variant numbers only come from the ledger.
 /// </summary>
+/// <remarks>
+/// A roll-up and a ledger read can overlap: the hit a roll-up counts may already be in a read that finished just before
+/// the roll-up arrived, or missing from a read that was answered after it. Each read is placed in time (from just before
+/// the request to just after the answer) and each roll-up by its window (<c>since</c> … <c>timestamp</c>; its counts were
+/// stored before they were counted): a roll-up wholly before the read is already in it and is not added again, one wholly
+/// after is added on top (and again on top of the next read if that one is older still), and one that straddles the read
+/// is not guessed at — <see cref="NeedsLedgerRead"/> asks the page to read the ledger again.
+/// </remarks>
 public sealed class CampaignLiveCounters
 {
     private const int MaxPoints = 120;
+    private const int MaxUnread = 1000;
     private readonly List<LivePoint> _points = [];
+    private readonly List<CampaignAnalyticsEventMessage> _unread = []; // roll-ups added on top of the last ledger read
+    private (DateTimeOffset From, DateTimeOffset To)? _read;
+
+    /// <summary>Slack for clocks: between nodes, and between a hit being stored and its being counted.</summary>
+    public TimeSpan ClockMargin { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A roll-up may or may not be in the last ledger read: read the ledger again (at least <see cref="ClockMargin"/> later).</summary>
+    public bool NeedsLedgerRead { get; private set; }
 
     public CampaignStatus? Status { get; private set; }
 
@@ -60,10 +77,12 @@ public sealed class CampaignLiveCounters
     /// <summary>Share of the run that is done (sent, failed or skipped), 0–100.</summary>
     public double PercentDone => Total == 0 ? 0 : Math.Min(100, Math.Round(100.0 * (Sent + Skipped) / Total, 1));
 
-    /// <summary>Takes the ledger's numbers.</summary>
-    public void Apply(CampaignStatsDto stats)
+    /// <summary>Takes the ledger's numbers, read between <paramref name="readFrom"/> (before the request) and <paramref name="readTo"/> (after the answer).</summary>
+    public void Apply(CampaignStatsDto stats, DateTimeOffset readFrom, DateTimeOffset readTo)
     {
         ArgumentNullException.ThrowIfNull(stats);
+        _read = (readFrom, readTo);
+        NeedsLedgerRead = false;
         Status = stats.Status;
         Total = stats.Total;
         Delivered = stats.States.Sent;
@@ -79,6 +98,23 @@ public sealed class CampaignLiveCounters
         Variants = stats.Variants ?? [];
         AbDecisionDueAt = stats.AbDecisionDueAt;
         Winner = Variants.FirstOrDefault(v => v.Winner)?.Name ?? Winner;
+
+        // Roll-ups added on top of the previous read: still on top if they came after this one too.
+        var unread = _unread.ToList();
+        _unread.Clear();
+        foreach (var rollUp in unread)
+        {
+            switch (Place(rollUp))
+            {
+                case Overlap.After:
+                    Add(rollUp);
+                    break;
+                case Overlap.Straddles:
+                    NeedsLedgerRead = true;
+                    break;
+            }
+        }
+
         Mark(stats.UpdatedAt);
     }
 
@@ -112,6 +148,46 @@ public sealed class CampaignLiveCounters
             return false;
         }
 
+        switch (Place(analytics))
+        {
+            case Overlap.Before:
+                return false; // the last ledger read has it
+            case Overlap.Straddles:
+                NeedsLedgerRead = true;
+                return true;
+        }
+
+        Add(analytics);
+        Mark(analytics.Timestamp);
+        return true;
+    }
+
+    private Overlap Place(CampaignAnalyticsEventMessage rollUp)
+    {
+        if (_read is not { } read)
+        {
+            return Overlap.After;
+        }
+
+        if (rollUp.Timestamp <= read.From - ClockMargin)
+        {
+            return Overlap.Before;
+        }
+
+        return rollUp.Since is { } since && since >= read.To + ClockMargin ? Overlap.After : Overlap.Straddles;
+    }
+
+    private void Add(CampaignAnalyticsEventMessage analytics)
+    {
+        if (_unread.Count >= MaxUnread)
+        {
+            NeedsLedgerRead = true; // a read replaces them all
+        }
+        else
+        {
+            _unread.Add(analytics);
+        }
+
         int All(string key) => analytics.Counts?.GetValueOrDefault(key) ?? 0;
         int People(string key) => analytics.Human?.GetValueOrDefault(key) ?? 0;
         Delivered += All(CampaignAnalyticsTypes.Sent);
@@ -121,8 +197,6 @@ public sealed class CampaignLiveCounters
         ClicksAll += All(CampaignAnalyticsTypes.Clicked);
         ClicksHuman += People(CampaignAnalyticsTypes.Clicked);
         Unsubscribed += All(CampaignAnalyticsTypes.Unsubscribed);
-        Mark(analytics.Timestamp);
-        return true;
     }
 
     private void Mark(DateTimeOffset at)
@@ -138,5 +212,12 @@ public sealed class CampaignLiveCounters
         {
             _points.RemoveAt(0);
         }
+    }
+
+    private enum Overlap
+    {
+        Before,
+        Straddles,
+        After,
     }
 }

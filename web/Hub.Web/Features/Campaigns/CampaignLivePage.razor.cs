@@ -21,7 +21,9 @@ public sealed partial class CampaignLivePage
     private bool _confirmStop;
     private bool _live;
     private bool _watching;
+    private readonly CancellationTokenSource _gone = new();
     private DateTimeOffset _statsReadAt = DateTimeOffset.MinValue;
+    private bool _rereadScheduled;
 
     [Inject]
     private HubApi Api { get; set; } = default!;
@@ -37,8 +39,14 @@ public sealed partial class CampaignLivePage
     [Parameter]
     public TimeSpan StatsRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Slack for clocks when a roll-up and a ledger read overlap (<see cref="CampaignLiveCounters.ClockMargin"/>).</summary>
+    [Parameter]
+    public TimeSpan ClockMargin { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The page's numbers (tests read them).</summary>
     public CampaignLiveCounters Counters { get; } = new();
+
+    protected override void OnParametersSet() => Counters.ClockMargin = ClockMargin;
 
     private CampaignStatus? Status => Counters.Status ?? _campaign?.Status;
 
@@ -125,8 +133,37 @@ public sealed partial class CampaignLivePage
         if (analytics.CampaignId == Id && Counters.Apply(analytics))
         {
             StateHasChanged();
+            RereadIfNeeded();
         }
     });
+
+    /// <summary>A roll-up overlapped the last ledger read: read the ledger again once the margin has passed (once per margin).</summary>
+    private void RereadIfNeeded()
+    {
+        if (!Counters.NeedsLedgerRead || _rereadScheduled || _gone.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _rereadScheduled = true;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(ClockMargin, _gone.Token);
+                await InvokeAsync(async () =>
+                {
+                    _rereadScheduled = false;
+                    await ReadStatsAsync();
+                    StateHasChanged();
+                });
+            }
+            catch (OperationCanceledException)
+            {
+                // The page is gone.
+            }
+        });
+    }
 
     /// <summary>After a dropped connection: join the campaign's group again and re-read what was missed from the ledger.</summary>
     private Task OnReconnectedAsync() => InvokeAsync(async () =>
@@ -138,11 +175,13 @@ public sealed partial class CampaignLivePage
 
     private async Task ReadStatsAsync()
     {
+        var from = DateTimeOffset.UtcNow;
         var stats = await Api.GetAsync<CampaignStatsDto>($"api/v1/campaigns/{Id}/stats");
         _statsReadAt = DateTimeOffset.UtcNow;
         if (stats.Value is { } value)
         {
-            Counters.Apply(value);
+            Counters.Apply(value, from, _statsReadAt);
+            RereadIfNeeded();
         }
         else
         {
@@ -188,6 +227,8 @@ public sealed partial class CampaignLivePage
 
     public async ValueTask DisposeAsync()
     {
+        await _gone.CancelAsync();
+        _gone.Dispose();
         Live.Reconnected -= OnReconnectedAsync;
         foreach (var subscription in _subscriptions)
         {
