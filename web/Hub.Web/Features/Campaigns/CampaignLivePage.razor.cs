@@ -14,6 +14,7 @@ namespace Hub.Web.Features.Campaigns;
 public sealed partial class CampaignLivePage
 {
     private readonly List<IDisposable> _subscriptions = [];
+    private readonly CancellationTokenSource _gone = new();
     private readonly LineChartOptions _chartOptions = new() { ShowDataMarkers = false, YAxisRequireZeroPoint = true, LineStrokeWidth = 2.5 };
     private CampaignDto? _campaign;
     private ApiProblem? _problem;
@@ -21,7 +22,6 @@ public sealed partial class CampaignLivePage
     private bool _confirmStop;
     private bool _live;
     private bool _watching;
-    private readonly CancellationTokenSource _gone = new();
     private DateTimeOffset _statsReadAt = DateTimeOffset.MinValue;
     private bool _rereadScheduled;
 
@@ -153,6 +153,11 @@ public sealed partial class CampaignLivePage
                 await Task.Delay(ClockMargin, _gone.Token);
                 await InvokeAsync(async () =>
                 {
+                    if (_gone.IsCancellationRequested)
+                    {
+                        return; // the page went while the delay ended
+                    }
+
                     _rereadScheduled = false;
                     await ReadStatsAsync();
                     StateHasChanged();
