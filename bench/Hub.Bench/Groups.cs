@@ -6,7 +6,7 @@ using System.Text.Json;
 using Hub.Core.Members;
 using Hub.Core.Workspaces;
 using Hub.Data;
-using Hub.Server.Api.ClientTokens;
+using Hub.Server.Auth.Api;
 using Hub.Server.Auth;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using System.Net;
 using Hub.Data;
-using Hub.Server.Api.ClientTokens;
+using Hub.Server.Auth.Api;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -7,7 +7,7 @@ using Hub.Core.Contacts;
 using Hub.Core.Inbox;
 using Hub.Data;
 using Hub.Server.Auth;
-using Hub.Server.Tracking;
+using Hub.Server.Modules.Campaigns.Tracking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

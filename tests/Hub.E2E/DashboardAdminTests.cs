@@ -1,5 +1,5 @@
 using System.Net.Http.Json;
-using Hub.Server.Analytics;
+using Hub.Server.Modules.Analytics;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

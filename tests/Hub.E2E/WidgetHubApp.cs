@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Hub.Server.Api.Widget;
+using Hub.Server.Modules.Channels.Chat;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,7 +1,9 @@
 using Hub.Core.Realtime;
 using Hub.Data.Realtime;
 using Hub.Server.Auth;
-using Hub.Server.Realtime;
+using Hub.Server.Modules.Inbox;
+using Hub.Server.Modules.Notifications;
+using Hub.Server.Modules.Realtime;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;

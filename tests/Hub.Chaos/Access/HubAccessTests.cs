@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using Hub.Chaos.Infrastructure;
 using Hub.Core.Realtime;
-using Hub.Server.Api.ClientTokens;
+using Hub.Server.Auth.Api;
 using Hub.Server.Auth;
 using Hub.Server.Hubs;
 using Hub.Server.Tests.Infrastructure;

@@ -6,7 +6,7 @@ using System.Text;
 using Hub.Chaos.Infrastructure;
 using Hub.Data;
 using Hub.Server.Tests.Infrastructure;
-using Hub.Server.Webhooks.Email;
+using Hub.Server.Modules.Channels.Email;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;

@@ -6,7 +6,7 @@ using System.Text.Json;
 using Hub.Chaos.Infrastructure;
 using Hub.Server.Tests.Infrastructure;
 using Hub.Server.Tests.Webhooks.Outbound;
-using Hub.Server.Webhooks.Outbound;
+using Hub.Server.Modules.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Xunit.Abstractions;

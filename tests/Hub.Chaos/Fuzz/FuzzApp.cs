@@ -3,8 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Hub.Server.Tests.Infrastructure;
-using Hub.Server.Webhooks.Email;
-
+using Hub.Server.Modules.Channels.Email;
 namespace Hub.Chaos.Fuzz;
 
 /// <summary>

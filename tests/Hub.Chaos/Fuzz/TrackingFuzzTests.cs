@@ -3,7 +3,7 @@ using Hub.Chaos.Infrastructure;
 using Hub.Core.Campaigns;
 using Hub.Data;
 using Hub.Server.Tests.Infrastructure;
-using Hub.Server.Tracking;
+using Hub.Server.Modules.Campaigns.Tracking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;

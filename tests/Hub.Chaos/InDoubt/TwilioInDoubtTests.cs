@@ -7,7 +7,7 @@ using Hub.Core.Delivery;
 using Hub.Core.Inbox;
 using Hub.Data;
 using Hub.Server.Auth;
-using Hub.Server.Delivery;
+using Hub.Server.Modules.Delivery;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Hub.Core.Delivery;
 using Hub.Data;
-using Hub.Server.Delivery;
+using Hub.Server.Modules.Delivery;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using Hub.Chaos.Infrastructure;
 using Hub.Core.Delivery;
-using Hub.Server.Delivery;
+using Hub.Server.Modules.Delivery;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,6 @@
 using Hub.Core.Analytics;
 using Hub.Data;
-using Hub.Server.Analytics;
+using Hub.Server.Modules.Analytics;
 using Hub.Server.Auth;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Hub.Core.Analytics;
 using Hub.Data;
-using Hub.Server.Analytics;
+using Hub.Server.Modules.Analytics;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using static Hub.Server.Tests.Analytics.AnalyticsApp;

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Hub.Core.Campaigns;
 using Hub.Data;
 using Hub.Server.Auth;
-using Hub.Server.Campaigns;
+using Hub.Server.Modules.Campaigns;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Hub.Server.Tests.Campaigns.CampaignTrackingTests;

@@ -238,9 +238,9 @@ public sealed class CampaignChannelTests(LiveCampaignApp app) : IClassFixture<Li
         Assert.Equal("https://shop.example.com/sale?x=1", redirect.Headers.Location!.ToString());
 
         // Unsubscribe links are never wrapped: the one-click link keeps working from the text too.
-        var links = app.Services.GetRequiredService<Hub.Server.Tracking.TrackingLinks>();
+        var links = app.Services.GetRequiredService<Hub.Server.Modules.Campaigns.Tracking.TrackingLinks>();
         var unsubscribe = links.UnsubscribeUrl(Guid.NewGuid(), row.MessageId!.Value);
-        var text = links.TrackText(Guid.NewGuid(), row.MessageId!.Value, $"Stop: {unsubscribe} or https://a.example/x", new Hub.Server.Tracking.TrackingSwitches());
+        var text = links.TrackText(Guid.NewGuid(), row.MessageId!.Value, $"Stop: {unsubscribe} or https://a.example/x", new Hub.Server.Modules.Campaigns.Tracking.TrackingSwitches());
         Assert.StartsWith($"Stop: {unsubscribe} or {CampaignTestApp.TrackingBase}/api/v1/tracking/click?", text, StringComparison.Ordinal);
         Assert.Contains("&url=" + Uri.EscapeDataString("https://a.example/x") + "&sig=", text, StringComparison.Ordinal);
     }

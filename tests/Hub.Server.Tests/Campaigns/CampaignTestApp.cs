@@ -3,8 +3,8 @@ using System.Text.Json;
 using Hub.Core.Campaigns;
 using Hub.Core.Delivery;
 using Hub.Data;
-using Hub.Server.Campaigns;
-using Hub.Server.Delivery;
+using Hub.Server.Modules.Campaigns;
+using Hub.Server.Modules.Delivery;
 using Hub.Server.Tests.Delivery;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -36,7 +36,7 @@ public class CampaignTestApp : HubApp
 
     /// <summary>Waits until the tracking hit writer has stored every hit queued so far.</summary>
     public Task FlushHitsAsync() =>
-        Services.GetRequiredService<Hub.Server.Tracking.TrackingHitWriter>().FlushAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+        Services.GetRequiredService<Hub.Server.Modules.Campaigns.Tracking.TrackingHitWriter>().FlushAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
 
     public ScriptedSender Sender { get; } = new();
 

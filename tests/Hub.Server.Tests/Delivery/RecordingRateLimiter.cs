@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Hub.Server.Delivery;
+using Hub.Server.Modules.Delivery;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Server.Tests.Delivery;

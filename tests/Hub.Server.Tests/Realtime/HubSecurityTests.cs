@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using Hub.Core.Realtime;
-using Hub.Server.Api.ClientTokens;
+using Hub.Server.Auth.Api;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Hub.Core.Channels;
 using Hub.Core.Inbox;
 using Hub.Core.Rules;
-using Hub.Server.Rules;
+using Hub.Server.Modules.Rules;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

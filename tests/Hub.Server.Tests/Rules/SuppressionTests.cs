@@ -1,6 +1,6 @@
 using Hub.Core.Rules;
 using Hub.Server.Auth;
-using Hub.Server.Rules;
+using Hub.Server.Modules.Rules;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

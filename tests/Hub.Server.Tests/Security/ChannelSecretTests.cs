@@ -10,7 +10,7 @@ using Hub.Data;
 using Hub.Server.Auth;
 using Hub.Server.Tests.Infrastructure;
 using Hub.Server.Tests.Webhooks;
-using Hub.Server.Webhooks.Email;
+using Hub.Server.Modules.Channels.Email;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

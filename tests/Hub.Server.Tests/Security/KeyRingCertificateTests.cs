@@ -46,7 +46,7 @@ public sealed class KeyRingCertificateTests : IAsyncLifetime
         var created = await admin.PostAsJsonAsync("/api/v1/channels", new
         {
             name = "Support mail", type = "email", provider = "smtp", address = $"support-{Guid.NewGuid():N}@acme.test",
-            settings = new Dictionary<string, string> { ["smtp_host"] = "127.0.0.1", [Hub.Server.Webhooks.Email.EmailWebhooks.SecretSetting] = secret },
+            settings = new Dictionary<string, string> { ["smtp_host"] = "127.0.0.1", [Hub.Server.Modules.Channels.Email.EmailWebhooks.SecretSetting] = secret },
         });
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
         var channelId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
@@ -99,6 +99,6 @@ public sealed class KeyRingCertificateTests : IAsyncLifetime
         await using var scope = app.Services.CreateAsyncScope();
         var channel = await scope.ServiceProvider.GetRequiredService<HubDbContext>().Channels.IgnoreQueryFilters().AsNoTracking().SingleAsync(c => c.Id == channelId);
         var revealed = scope.ServiceProvider.GetRequiredService<ChannelSecrets>().Reveal(channel);
-        return revealed.TryGetValue(Hub.Server.Webhooks.Email.EmailWebhooks.SecretSetting, out var value) ? value.GetString() : null;
+        return revealed.TryGetValue(Hub.Server.Modules.Channels.Email.EmailWebhooks.SecretSetting, out var value) ? value.GetString() : null;
     }
 }

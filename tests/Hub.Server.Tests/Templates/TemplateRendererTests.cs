@@ -1,8 +1,7 @@
 using System.Text.Json;
 using Hub.Core.Campaigns;
 using Hub.Core.Contacts;
-using Hub.Server.Templates;
-
+using Hub.Server.Modules.Templates;
 namespace Hub.Server.Tests.Templates;
 
 /// <summary>The one renderer: typed values, HTML encoding, the default filter, cached parses that follow edits.</summary>

@@ -7,7 +7,7 @@ using Hub.Data;
 using Hub.Server.Auth;
 using Hub.Server.Tests.Delivery;
 using Hub.Server.Tests.Infrastructure;
-using Hub.Server.Tracking;
+using Hub.Server.Modules.Campaigns.Tracking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

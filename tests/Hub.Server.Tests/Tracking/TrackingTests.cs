@@ -3,9 +3,9 @@ using System.Text.RegularExpressions;
 using Hub.Core.Campaigns;
 using Hub.Core.Rules;
 using Hub.Data;
-using Hub.Server.Delivery;
+using Hub.Server.Modules.Delivery;
 using Hub.Server.Tests.Infrastructure;
-using Hub.Server.Tracking;
+using Hub.Server.Modules.Campaigns.Tracking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

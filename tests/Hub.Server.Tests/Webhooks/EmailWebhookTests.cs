@@ -8,7 +8,7 @@ using Hub.Adapters.Email;
 using Hub.Core.Delivery;
 using Hub.Core.Inbox;
 using Hub.Server.Tests.Infrastructure;
-using Hub.Server.Webhooks.Email;
+using Hub.Server.Modules.Channels.Email;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;

@@ -1,5 +1,5 @@
 using Hub.Data;
-using Hub.Server.Webhooks.Email;
+using Hub.Server.Modules.Channels.Email;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

@@ -10,7 +10,7 @@ using Hub.Core.Inbox;
 using Hub.Data;
 using Hub.Server.Auth;
 using Hub.Server.Tests.Infrastructure;
-using Hub.Server.Webhooks.Twilio;
+using Hub.Server.Modules.Channels.Twilio;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Hub.Core.Webhooks;
 using Hub.Server.Tests.Infrastructure;
-using Hub.Server.Webhooks.Outbound;
+using Hub.Server.Modules.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,4 @@
-using Hub.Server.Webhooks.Outbound;
+using Hub.Server.Modules.Webhooks;
 using Microsoft.Extensions.Configuration;
 
 namespace Hub.Server.Tests.Webhooks.Outbound;

@@ -4,7 +4,7 @@ using Hub.Core.Webhooks;
 using Hub.Data;
 using Hub.Server.Auth;
 using Hub.Server.Tests.Infrastructure;
-using Hub.Server.Webhooks.Outbound;
+using Hub.Server.Modules.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

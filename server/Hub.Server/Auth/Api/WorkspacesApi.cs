@@ -1,0 +1,105 @@
+using System.ComponentModel.DataAnnotations;
+using Hub.Core.Workspaces;
+using Hub.Data;
+using Hub.Server.Auth;
+using Hub.Server.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Hub.Server.Auth.Api;
+
+/// <summary>The caller's workspace.</summary>
+public sealed record WorkspaceResponse(Guid Id, string Name, string Slug, string TimeZone, DateTimeOffset CreatedAt)
+{
+    public static WorkspaceResponse From(Workspace w) => new(w.Id, w.Name, w.Slug, w.TimeZone, w.CreatedAt);
+}
+
+/// <summary>Changes the workspace: only the fields present are changed.</summary>
+public sealed record UpdateWorkspaceRequest([property: MaxLength(200)] string? Name, [property: MaxLength(64)] string? TimeZone);
+
+/// <summary>Signs up a new workspace with its first admin (only when <c>Auth:AllowSignup</c> is on).</summary>
+public sealed record SignUpRequest(
+    [property: Required, MaxLength(200)] string WorkspaceName,
+    [property: Required, EmailAddress, MaxLength(256)] string AdminEmail,
+    [property: Required, MaxLength(200)] string AdminName,
+    [property: Required, MinLength(10), MaxLength(200)] string AdminPassword);
+
+/// <summary>The new end-user token secret, shown once.</summary>
+public sealed record ClientSecretResponse(string ClientTokenSecret);
+
+/// <summary><c>/api/v1/workspace</c> (the caller's) and <c>/api/v1/workspaces</c> (sign-up).</summary>
+public static class WorkspacesApi
+{
+    public static IEndpointRouteBuilder MapWorkspacesApi(this IEndpointRouteBuilder app)
+    {
+        var current = app.MapGroup("/api/v1/workspace").WithTags("Workspace");
+        current.MapGet("/", GetAsync).RequireAuthorization();
+        current.MapPatch("/", UpdateAsync).RequireAuthorization(HubPolicies.Admin);
+        current.MapPost("/client-secret", RotateClientSecretAsync).RequireAuthorization(HubPolicies.Admin);
+        app.MapPost("/api/v1/workspaces", SignUpAsync).WithTags("Workspace").AllowAnonymous()
+            .RequireRateLimiting(AuthExtensions.SignInRateLimit);
+        return app;
+    }
+
+    internal static async Task<Results<Ok<WorkspaceResponse>, ProblemHttpResult>> GetAsync(
+        HubDbContext db, IWorkspaceContext workspace, CancellationToken cancellationToken)
+    {
+        var found = await db.Workspaces.AsNoTracking().FirstOrDefaultAsync(w => w.Id == workspace.WorkspaceId, cancellationToken);
+        return found is null ? Problems.NotFound("Workspace") : TypedResults.Ok(WorkspaceResponse.From(found));
+    }
+
+    internal static async Task<Results<Ok<WorkspaceResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        UpdateWorkspaceRequest request, HubDbContext db, IWorkspaceContext workspace, CancellationToken cancellationToken)
+    {
+        if (request.TimeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(request.TimeZone, out _))
+        {
+            return Problems.Invalid("time_zone", $"'{request.TimeZone}' is not a known IANA time zone.");
+        }
+
+        var found = await db.Workspaces.FirstOrDefaultAsync(w => w.Id == workspace.WorkspaceId, cancellationToken);
+        if (found is null)
+        {
+            return Problems.NotFound("Workspace");
+        }
+
+        found.Name = request.Name?.Trim() ?? found.Name;
+        found.TimeZone = request.TimeZone ?? found.TimeZone;
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(WorkspaceResponse.From(found));
+    }
+
+    internal static async Task<Results<Ok<ClientSecretResponse>, ProblemHttpResult>> RotateClientSecretAsync(
+        HubDbContext db, IWorkspaceContext workspace, CancellationToken cancellationToken)
+    {
+        var found = await db.Workspaces.FirstOrDefaultAsync(w => w.Id == workspace.WorkspaceId, cancellationToken);
+        if (found is null)
+        {
+            return Problems.NotFound("Workspace");
+        }
+
+        found.ClientTokenSecret = WorkspaceProvisioner.NewClientTokenSecret();
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(new ClientSecretResponse(found.ClientTokenSecret));
+    }
+
+    internal static async Task<Results<Created<WorkspaceResponse>, ValidationProblem, ProblemHttpResult>> SignUpAsync(
+        SignUpRequest request, WorkspaceProvisioner provisioner, IOptions<AuthOptions> options, CancellationToken cancellationToken)
+    {
+        if (!options.Value.AllowSignup)
+        {
+            return TypedResults.Problem("Sign-up is turned off on this Hub; ask its operator for a workspace.",
+                statusCode: StatusCodes.Status403Forbidden, title: "Sign-up disabled");
+        }
+
+        var result = await provisioner.CreateAsync(request.WorkspaceName, request.AdminEmail, request.AdminName, request.AdminPassword, cancellationToken);
+        if (result.Workspace is null)
+        {
+            return TypedResults.ValidationProblem(result.Errors
+                .GroupBy(e => e.Code.Contains("Password", StringComparison.Ordinal) ? "admin_password" : "admin_email")
+                .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray()));
+        }
+
+        return TypedResults.Created("/api/v1/workspace", WorkspaceResponse.From(result.Workspace));
+    }
+}

@@ -1,0 +1,56 @@
+using Hub.Core.Inbox;
+using Hub.Core.Members;
+using Hub.Data;
+using Hub.Server.Modules.Inbox;
+using Hub.Server.Modules.Notifications;
+using Hub.Server.Modules.Realtime;
+using Microsoft.EntityFrameworkCore;
+using Hub.Server.Modules.Contacts;
+
+namespace Hub.Server.Modules.Inbox;
+
+/// <summary>
+/// Auto-assignment: round-robin among the team's agents who are online (connected and available), each
+/// under their capacity of open conversations; the agent who waited longest since their last assignment goes next.
+/// </summary>
+public sealed class AssignmentService(HubDbContext db, IPresenceTracker presence, TimeProvider clock)
+{
+    public async Task<Guid?> PickAsync(Guid workspaceId, string? team, CancellationToken cancellationToken)
+    {
+        var online = await presence.ListAsync(workspaceId, PresenceKind.Member);
+        var onlineIds = online.Where(p => p.Value == Core.Realtime.PresenceStatus.Online).Select(p => Guid.Parse(p.Key)).ToList();
+        if (onlineIds.Count == 0)
+        {
+            return null;
+        }
+
+        var agentRoleIds = await db.Roles.Where(r => r.Name == MemberRole.Agent || r.Name == MemberRole.Admin).Select(r => r.Id).ToListAsync(cancellationToken);
+        var candidates = await db.Users
+            .Where(m => m.WorkspaceId == workspaceId && onlineIds.Contains(m.Id) && m.Availability == MemberAvailability.Online
+                && (team == null || m.Team == team)
+                && db.UserRoles.Any(ur => ur.UserId == m.Id && agentRoleIds.Contains(ur.RoleId)))
+            .ToListAsync(cancellationToken);
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        var ids = candidates.Select(c => c.Id).ToList();
+        var load = await db.Conversations
+            .Where(c => c.AssigneeId != null && ids.Contains(c.AssigneeId.Value) && c.Status != ConversationStatus.Resolved)
+            .GroupBy(c => c.AssigneeId!.Value).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+
+        var pick = candidates
+            .Where(m => m.ConversationCapacity == 0 || load.GetValueOrDefault(m.Id) < m.ConversationCapacity)
+            .OrderBy(m => m.LastAssignedAt ?? DateTimeOffset.MinValue).ThenBy(m => m.Id)
+            .FirstOrDefault();
+        if (pick is null)
+        {
+            return null;
+        }
+
+        pick.LastAssignedAt = clock.GetUtcNow();
+        return pick.Id;
+    }
+}

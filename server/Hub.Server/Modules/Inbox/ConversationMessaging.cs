@@ -1,0 +1,205 @@
+using Hub.Core.Channels;
+using Hub.Core.Inbox;
+using Hub.Core.Realtime;
+using Hub.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Hub.Server.Modules.Notifications;
+using Hub.Server.Modules.Realtime;
+
+namespace Hub.Server.Modules.Inbox;
+
+/// <summary>
+/// Messages and receipts that travel over the hubs: an end user chatting, an agent replying, either side
+/// reading. Each change and its events are written in one transaction, then pushed.
+/// </summary>
+public sealed class ConversationMessaging(
+    HubDbContext db,
+    RealtimeBatch realtime,
+    Inbox.SlaClock sla,
+    Inbox.AssignmentService assignment,
+    Inbox.MessageClassifier classifier,
+    IOptions<Inbox.InboxOptions> inbox,
+    IOptions<RealtimeOptions> options,
+    Inbox.CsatService csat,
+    TimeProvider clock)
+{
+    /// <summary>An end user's chat message: into the given conversation, or their open chat conversation, or a new one.</summary>
+    public async Task<SendMessageResult> SendFromEndUserAsync(Guid workspaceId, Guid contactId, string userId, SendMessageRequest request, CancellationToken cancellationToken)
+    {
+        var content = CheckContent(request.Content);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        Conversation? conversation;
+        var isNew = false;
+        if (request.ConversationId is { } id)
+        {
+            conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id && c.ContactId == contactId, cancellationToken)
+                ?? throw new RealtimeRefusal("not_found", "No such conversation.");
+        }
+        else
+        {
+            conversation = await db.Conversations
+                .Where(c => c.ContactId == contactId && c.ChannelType == ChannelType.Chat && c.Status != ConversationStatus.Resolved)
+                .OrderByDescending(c => c.CreatedAt).FirstOrDefaultAsync(cancellationToken)
+                ?? await csat.AwaitingScoreAsync(contactId, ChannelType.Chat, null, cancellationToken); // a reply to the CSAT question
+            if (conversation is null)
+            {
+                var chatChannel = await db.Channels.Where(c => c.Type == ChannelType.Chat && c.IsActive).OrderBy(c => c.CreatedAt)
+                    .Select(c => (Guid?)c.Id).FirstOrDefaultAsync(cancellationToken);
+                conversation = new Conversation { ContactId = contactId, ChannelId = chatChannel, ChannelType = ChannelType.Chat, CreatedAt = now, UpdatedAt = now };
+                db.Conversations.Add(conversation);
+                isNew = true;
+            }
+        }
+
+        var message = new Message
+        {
+            ConversationId = conversation.Id,
+            ChannelType = conversation.ChannelType,
+            Direction = MessageDirection.Inbound,
+            Status = MessageStatus.Received,
+            SenderType = SenderType.Contact,
+            SenderId = userId,
+            Text = content,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        classifier.Classify(message, conversation, isNew);
+        if (isNew)
+        {
+            await sla.StartAsync(conversation, cancellationToken);
+            if (inbox.Value.AutoAssign)
+            {
+                conversation.AssigneeId = await assignment.PickAsync(workspaceId, conversation.Team, cancellationToken);
+            }
+        }
+
+        // A CSAT score leaves the conversation resolved; anything else reopens it.
+        var scored = !isNew && await csat.TakeReplyAsync(conversation, message, cancellationToken);
+        db.Messages.Add(message);
+        Touch(conversation, now);
+        if (!scored)
+        {
+            conversation.UnreadCount++;
+        }
+
+        if (!scored && conversation.Status is ConversationStatus.Resolved or ConversationStatus.Snoozed)
+        {
+            conversation.Status = ConversationStatus.Open;
+            conversation.ResolvedAt = null;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        var (_, userSeq) = await realtime.MessageAsync(workspaceId, RealtimeEventNames.MessageReceived, message, contactId, cancellationToken);
+        await realtime.ConversationAsync(workspaceId, conversation, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await realtime.PublishAsync();
+        return new SendMessageResult(conversation.Id, message.Id, userSeq!.Value);
+    }
+
+    /// <summary>An agent's reply. On web chat it reaches the contact live; other channels go out through delivery.</summary>
+    public async Task<SendMessageResult> SendFromAgentAsync(Guid workspaceId, Guid memberId, SendMessageRequest request, CancellationToken cancellationToken)
+    {
+        var content = CheckContent(request.Content);
+        if (request.ConversationId is not { } id)
+        {
+            throw new RealtimeRefusal("invalid", "conversationId is required.");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, cancellationToken)
+            ?? throw new RealtimeRefusal("not_found", "No such conversation.");
+        var now = clock.GetUtcNow();
+        var live = conversation.ChannelType == ChannelType.Chat;
+        var message = new Message
+        {
+            ConversationId = conversation.Id,
+            ChannelType = conversation.ChannelType,
+            Direction = MessageDirection.Outbound,
+            Status = live ? MessageStatus.Sent : MessageStatus.Queued,
+            SenderType = SenderType.Member,
+            SenderId = memberId.ToString(),
+            Text = content,
+            CreatedAt = now,
+            UpdatedAt = now,
+            SentAt = live ? now : null,
+        };
+        db.Messages.Add(message);
+        Touch(conversation, now);
+        conversation.FirstResponseAt ??= now;
+        await db.SaveChangesAsync(cancellationToken);
+        var (agentSeq, _) = await realtime.MessageAsync(workspaceId, RealtimeEventNames.MessageReceived, message, conversation.ContactId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await realtime.PublishAsync();
+        return new SendMessageResult(conversation.Id, message.Id, agentSeq);
+    }
+
+    /// <summary>
+    /// A read receipt: the reader has seen <paramref name="receipt"/>'s message and everything before it
+    /// that the other side wrote. Only the other side's messages turn read.
+    /// </summary>
+    public async Task<int> MarkReadAsync(Guid workspaceId, Guid? contactId, ReadReceipt receipt, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var conversation = await db.Conversations.FirstOrDefaultAsync(
+            c => c.Id == receipt.ConversationId && (contactId == null || c.ContactId == contactId), cancellationToken)
+            ?? throw new RealtimeRefusal("not_found", "No such conversation.");
+        var upTo = await db.Messages.Where(m => m.Id == receipt.MessageId && m.ConversationId == conversation.Id)
+            .Select(m => (DateTimeOffset?)m.CreatedAt).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new RealtimeRefusal("not_found", "No such message in this conversation.");
+
+        // An end user reads what agents wrote; an agent reads what the contact wrote.
+        var direction = contactId is null ? MessageDirection.Inbound : MessageDirection.Outbound;
+        var now = clock.GetUtcNow();
+        var unread = await db.Messages
+            .Where(m => m.ConversationId == conversation.Id && m.Direction == direction && m.CreatedAt <= upTo && m.ReadAt == null)
+            .OrderBy(m => m.CreatedAt).ToListAsync(cancellationToken);
+        foreach (var message in unread)
+        {
+            message.ReadAt = now;
+            message.Status = MessageStatus.Read;
+            message.UpdatedAt = now;
+        }
+
+        if (contactId is null)
+        {
+            conversation.UnreadCount = await db.Messages.CountAsync(
+                m => m.ConversationId == conversation.Id && m.Direction == MessageDirection.Inbound && m.ReadAt == null && m.CreatedAt > upTo, cancellationToken);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var message in unread)
+        {
+            await realtime.MessageAsync(workspaceId, RealtimeEventNames.MessageUpdated, message, conversation.ContactId, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        await realtime.PublishAsync();
+
+        return unread.Count;
+    }
+
+    /// <summary>The conversation's contact, if the conversation is in the caller's workspace.</summary>
+    public Task<Guid?> ContactOfAsync(Guid conversationId, CancellationToken cancellationToken) =>
+        db.Conversations.Where(c => c.Id == conversationId).Select(c => (Guid?)c.ContactId).FirstOrDefaultAsync(cancellationToken);
+
+    private string CheckContent(string? content)
+    {
+        if (string.IsNullOrWhiteSpace(content))
+        {
+            throw new RealtimeRefusal("invalid", "content is empty.");
+        }
+
+        return content.Length > options.Value.MaxContentLength
+            ? throw new RealtimeRefusal("payload_too_large", $"content is over {options.Value.MaxContentLength} characters.")
+            : content;
+    }
+
+    private static void Touch(Conversation conversation, DateTimeOffset now)
+    {
+        conversation.MessageCount++;
+        conversation.LastMessageAt = now;
+        conversation.UpdatedAt = now;
+    }
+}

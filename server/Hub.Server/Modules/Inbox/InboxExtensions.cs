@@ -1,0 +1,37 @@
+using Hub.Core.Inbox;
+using Hub.Intelligence;
+using Quartz;
+using Hub.Server.Modules.Contacts;
+
+namespace Hub.Server.Modules.Inbox;
+
+/// <summary>The shared inbox: inbound processing, replies, assignment and SLA checks.</summary>
+public static class InboxExtensions
+{
+    public static IHostApplicationBuilder AddInbox(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<InboxOptions>().BindConfiguration(InboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<Realtime.RealtimeBatch>();
+        services.AddHubIntelligence(builder.Configuration);
+        services.AddSingleton<MessageClassifier>();
+        services.AddScoped<ContactResolver>();
+        services.AddScoped<AssignmentService>();
+        services.AddScoped<SlaClock>();
+        services.AddScoped<SlaMonitor>();
+        services.AddScoped<InboxService>();
+        services.AddScoped<IInboundProcessor>(sp => sp.GetRequiredService<InboxService>());
+        services.AddScoped<OutboundService>();
+        services.AddOptions<CsatOptions>().BindConfiguration(CsatOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<CsatService>();
+
+        var interval = builder.Configuration.GetValue($"{InboxOptions.Section}:{nameof(InboxOptions.SlaCheckInterval)}", new InboxOptions().SlaCheckInterval);
+        services.AddQuartz(q => q.ScheduleJob<SlaJob>(trigger => trigger
+            .WithIdentity("sla-check")
+            .StartNow()
+            .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever())));
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        return builder;
+    }
+}
