@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Hub.Core.Realtime;
 using Hub.Server.Hubs;
+using Hub.Server.Modules.Realtime;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -3,10 +3,11 @@ using Hub.Core.Campaigns;
 using Hub.Core.Realtime;
 using Hub.Data;
 using Hub.Server.Auth;
-using Hub.Server.Hubs;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+
+using Hub.Server.Modules.Realtime;
 
 namespace Hub.Server.Modules.Campaigns;
 
@@ -19,7 +20,7 @@ namespace Hub.Server.Modules.Campaigns;
 /// </summary>
 public sealed partial class CampaignLive(
     IServiceScopeFactory scopes,
-    IHubContext<AgentHub, IAgentClient> hub,
+    AgentClients hub,
     IOptions<CampaignOptions> options,
     TimeProvider clock,
     ILogger<CampaignLive> logger) : BackgroundService

@@ -1,5 +1,4 @@
 using Hub.Core.Realtime;
-using Hub.Server.Hubs;
 using Microsoft.AspNetCore.SignalR;
 using Hub.Server.Modules.Inbox;
 using Hub.Server.Modules.Notifications;
@@ -11,7 +10,7 @@ namespace Hub.Server.Modules.Realtime;
 /// events go to the group named like their stream; call it only after the event's transaction commits.
 /// With the Redis backplane the group spans every node.
 /// </summary>
-public sealed class RealtimeDispatcher(IHubContext<AgentHub, IAgentClient> agents, IHubContext<ClientHub, IEndUserClient> users)
+public sealed class RealtimeDispatcher(AgentClients agents, EndUserClients users)
 {
     public Task MessageAsync(StreamEvent<MessagePayload> e) =>
         e.Event == RealtimeEventNames.MessageUpdated

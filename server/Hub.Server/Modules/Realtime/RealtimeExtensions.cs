@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 using Hub.Core.Members;
 using Hub.Data.Realtime;
 using Hub.Server.Auth;
-using Hub.Server.Hubs;
 using Hub.Server.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.SignalR;
@@ -71,12 +70,5 @@ public static class RealtimeExtensions
         services.AddScoped<ConversationMessaging>();
         services.AddScoped<NotificationCenter>();
         return builder;
-    }
-
-    public static IEndpointRouteBuilder MapHubRealtime(this IEndpointRouteBuilder app)
-    {
-        app.MapHub<AgentHub>("/hubs/agent");
-        app.MapHub<ClientHub>("/hubs/client");
-        return app;
     }
 }

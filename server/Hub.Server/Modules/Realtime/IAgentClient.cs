@@ -1,7 +1,7 @@
 using Hub.Core.Realtime;
 using Microsoft.AspNetCore.SignalR;
 
-namespace Hub.Server.Hubs;
+namespace Hub.Server.Modules.Realtime;
 
 /// <summary>
 /// What <c>/hubs/agent</c> pushes to agents and the dashboard. Method names on the wire are the
