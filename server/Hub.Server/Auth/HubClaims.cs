@@ -11,6 +11,10 @@ public static class HubClaims
 
     /// <summary>How the caller proved who they are: <c>password</c>, <c>jwt</c> or <c>api_key</c>.</summary>
     public const string AuthMethod = "amr";
+
+    /// <summary>The signed-in member's id; null for an API key or an end user.</summary>
+    public static Guid? MemberId(System.Security.Claims.ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirst(Subject)?.Value, out var id) ? id : null;
 }
 
 /// <summary>The authentication schemes of Hub.</summary>

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Hub.Core.Channels;
-using Hub.Server.Modules.Channels.Api;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Hub.Server.Infrastructure;

@@ -40,20 +40,6 @@ public sealed record UpdateChannelRequest(
     [property: Range(0, 100_000)] int? RateLimitPerSecond,
     bool? IsActive);
 
-/// <summary>Rules about channel settings.</summary>
-public static class ChannelSettings
-{
-    public const int MaxSettings = 50;
-
-    /// <summary>What the API shows instead of a secret value; sent back in an update, it keeps the stored secret.</summary>
-    public const string Mask = "********";
-
-    /// <summary>Settings whose key ends like this are write-only.</summary>
-    public static bool IsSecret(string key) =>
-        key.EndsWith("secret", StringComparison.OrdinalIgnoreCase) || key.EndsWith("password", StringComparison.OrdinalIgnoreCase)
-        || key.EndsWith("token", StringComparison.OrdinalIgnoreCase) || key.EndsWith("key", StringComparison.OrdinalIgnoreCase);
-}
-
 /// <summary><c>/api/v1/channels</c>: the workspace's mailboxes, numbers and chat widgets.</summary>
 public static class ChannelsApi
 {

@@ -82,7 +82,7 @@ public static class TemplatesApi
             Name = request.Name!,
             Subject = request.Subject!,
             HtmlContent = request.HtmlContent!,
-            CreatedBy = Hub.Server.Modules.Inbox.Api.ConversationsApi.MemberId(http),
+            CreatedBy = HubClaims.MemberId(http.User),
             CreatedAt = now,
             UpdatedAt = now,
         };
