@@ -1,10 +1,12 @@
-// Builds dist/hub-widget.js: one self-contained script (no globals besides `HubWidget`) made of
+// Builds the web chat widget: one self-contained script (no globals besides `HubWidget`) made of
 //   1. the browser build of @microsoft/signalr (from clients/js/node_modules: `npm ci` there first),
 //   2. clients/js/hub-client.mjs (ordering, dedupe, resume after reconnect) with its ES-module syntax removed,
 //   3. src/widget.js (the UI).
-// Usage: node adapters/Hub.Adapters.Chat/widget/build.mjs   (plain Node ≥ 20, no npm packages of its own)
-import { readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+// Usage: node adapters/Hub.Adapters.Chat/widget/build.mjs [out.js]   (plain Node ≥ 20, no npm packages of its own)
+// The output defaults to obj/widget/hub-widget.js, where Hub.Adapters.Chat.csproj (which runs this on every build
+// whose sources changed) embeds it from; it is not committed.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -39,5 +41,7 @@ ${client}
 ${widget}
 })();
 `;
-writeFileSync(join(here, "dist", "hub-widget.js"), out);
-console.log(`dist/hub-widget.js: ${out.length} bytes`);
+const target = resolve(process.argv[2] ?? join(here, "..", "obj", "widget", "hub-widget.js"));
+mkdirSync(dirname(target), { recursive: true });
+writeFileSync(target, out);
+console.log(`${relative(process.cwd(), target)}: ${out.length} bytes`);
