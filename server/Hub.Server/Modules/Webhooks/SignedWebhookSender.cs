@@ -27,12 +27,11 @@ public sealed record WebhookPost(string Url, byte[] Body, string Secret, Webhook
     public int MaxErrorBodyChars { get; init; }
 }
 
-/// <summary>What came of a POST: 2xx or not, the HTTP status if there was an answer, and a sentence for the log or audit.</summary>
-public sealed record WebhookAnswer(bool Succeeded, int? Status, string Description)
-{
-    /// <summary>The SSRF guard stopped it before anything was sent.</summary>
-    public bool Refused { get; init; }
-}
+/// <summary>
+/// What came of a POST: 2xx or not, the HTTP status if there was an answer, and a sentence for the delivery log or the
+/// audit (a refusal by the SSRF guard starts with "Refused:").
+/// </summary>
+public sealed record WebhookAnswer(bool Succeeded, int? Status, string Description);
 
 /// <summary>
 /// The one way Hub POSTs to a URL a customer chose (outbound webhooks and rule webhooks alike): through the named client
@@ -52,7 +51,7 @@ public sealed partial class SignedWebhookSender(IHttpClientFactory http, TimePro
         // Addresses are judged at connect time (after DNS) by the client itself; here only what the URL alone can tell.
         if (WebhookTargetGuard.ProblemWithUrl(post.Url, allowPrivate: true) is { } problem)
         {
-            return new WebhookAnswer(false, null, $"Refused: {problem}") { Refused = true };
+            return new WebhookAnswer(false, null, $"Refused: {problem}");
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, post.Url) { Content = new ByteArrayContent(post.Body) };
@@ -103,7 +102,7 @@ public sealed partial class SignedWebhookSender(IHttpClientFactory http, TimePro
         {
             LogPostFailed(logger, ex, request.RequestUri?.Host ?? post.Url, post.EventId);
             return FindRefusal(ex) is { } refused
-                ? new WebhookAnswer(false, null, $"Refused: {refused.Message}") { Refused = true }
+                ? new WebhookAnswer(false, null, $"Refused: {refused.Message}")
                 : new WebhookAnswer(false, null, $"POST {post.Url} failed: {ex.Message}");
         }
     }
