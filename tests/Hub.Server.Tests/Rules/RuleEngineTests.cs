@@ -4,6 +4,7 @@ using Hub.Core.Channels;
 using Hub.Core.Inbox;
 using Hub.Core.Rules;
 using Hub.Server.Modules.Rules;
+using Hub.Server.Modules.Webhooks;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -157,7 +158,7 @@ public sealed class RuleEngineTests : IClassFixture<RulesHub>
 
         var (url, signature, body) = Assert.Single(_hub.Webhooks, w => JsonDocument.Parse(w.Body).RootElement.Str("event_id") == id.ToString() && w.Url.AbsolutePath == "/hooks/hub");
         var secret = await tenant.InAsync(db => db.Workspaces.Where(w => w.Id == tenant.Id).Select(w => w.ClientTokenSecret).SingleAsync());
-        Assert.Equal(WebhookPoster.Sign(secret, body), signature);
+        Assert.Equal(WebhookSigner.SignBody(secret, body), signature);
         Assert.Equal("sha256=" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret), body)), signature);
         var posted = JsonDocument.Parse(body).RootElement;
         Assert.Equal("churn_risk", posted.Str("event_type"));

@@ -8,6 +8,7 @@ using Hub.Data;
 using Hub.Server.Auth;
 using Hub.Server.Modules.Delivery;
 using Hub.Server.Modules.Rules;
+using Hub.Server.Modules.Webhooks;
 using Hub.Server.Tests.Delivery;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -30,7 +31,7 @@ public sealed class RulesHub : IAsyncLifetime
             {
                 s.AddSingleton<TimeProvider>(Clock);
                 s.AddSingleton<IChannelSender>(Sender);
-                s.AddHttpClient(WebhookPoster.ClientName).ConfigurePrimaryHttpMessageHandler(() => new RecordingHandler(Webhooks));
+                s.AddHttpClient(SignedWebhookSender.ClientName).ConfigurePrimaryHttpMessageHandler(() => new RecordingHandler(Webhooks));
             },
         };
         App.Settings["Events:RunWorker"] = "false";
@@ -161,7 +162,7 @@ internal sealed class RecordingHandler(ConcurrentQueue<(Uri Url, string? Signatu
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
-        requests.Enqueue((request.RequestUri!, request.Headers.TryGetValues(WebhookPoster.SignatureHeader, out var values) ? values.Single() : null, body));
+        requests.Enqueue((request.RequestUri!, request.Headers.TryGetValues(WebhookSigner.SignatureHeader, out var values) ? values.Single() : null, body));
         return new HttpResponseMessage(request.RequestUri!.AbsolutePath.Contains("broken", StringComparison.Ordinal)
             ? System.Net.HttpStatusCode.InternalServerError : System.Net.HttpStatusCode.NoContent);
     }

@@ -19,8 +19,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Hub.Server.Tests.Webhooks;
 
 /// <summary>
-/// Hub with the email channel wired in (as Program.cs does once <c>AddEmail</c> / <c>MapEmailWebhooks</c> are in it;
-/// until then this fixture adds them) and, when <see cref="Recording"/>, an inbox that records instead of storing.
+/// Hub with the email channel as Program.cs wires it (<c>AddEmail</c> / <c>MapEmailWebhooks</c>), configured here only
+/// through settings, and, when <see cref="Recording"/>, an inbox that records instead of storing.
 /// </summary>
 public class EmailWebhookApp : HubApp
 {
@@ -41,18 +41,8 @@ public class EmailWebhookApp : HubApp
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        Microsoft.Extensions.Configuration.IConfiguration? configuration = null;
-        builder.ConfigureServices((context, _) => configuration = context.Configuration);
         builder.ConfigureTestServices(services =>
         {
-            if (!services.Any(d => d.ServiceType == typeof(IEmailChannelDirectory)))
-            {
-                services.AddEmailChannel(configuration!);
-                services.AddScoped<IEmailChannelDirectory, EmailChannelDirectory>();
-                services.AddScoped<Hub.Adapters.Email.Inbound.IMailboxLease, MailboxLease>();
-            }
-
-            services.AddTransient<IStartupFilter, MapEmailWebhooksIfMissing>();
             if (Recording)
             {
                 services.RemoveAll<IInboundProcessor>();
@@ -77,22 +67,6 @@ public class EmailWebhookApp : HubApp
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return body.GetProperty("id").GetGuid();
-    }
-
-    private sealed class MapEmailWebhooksIfMissing : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            var mapped = app.ApplicationServices.GetRequiredService<EndpointDataSource>().Endpoints
-                .OfType<RouteEndpoint>().Any(e => e.RoutePattern.RawText?.StartsWith("/webhooks/email/", StringComparison.Ordinal) == true);
-            if (!mapped)
-            {
-                app.UseRouting();
-                app.UseEndpoints(endpoints => endpoints.MapEmailWebhooks());
-            }
-
-            next(app);
-        };
     }
 
     private sealed class RecordingInbox(ConcurrentQueue<InboundMessage> received) : IInboundProcessor

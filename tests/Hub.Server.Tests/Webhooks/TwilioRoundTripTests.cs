@@ -21,8 +21,8 @@ namespace Hub.Server.Tests.Webhooks;
 
 /// <summary>
 /// Hub on real sockets and its own database, delivering through the real outbox to a local stand-in for Twilio's
-/// Messages API, which answers like Twilio and posts signed status callbacks back to Hub. Adds the Twilio channel and
-/// webhooks itself until Program.cs has them.
+/// Messages API, which answers like Twilio and posts signed status callbacks back to Hub. The Twilio channel and its
+/// webhooks are Program.cs's own wiring: only configuration (<c>Twilio:BaseUrl</c>) points it at the stand-in.
 /// </summary>
 public class TwilioRoundTripApp : HubApp
 {
@@ -97,38 +97,6 @@ public class TwilioRoundTripApp : HubApp
             await _twilio.DisposeAsync();
             _twilio = null;
         }
-    }
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        Microsoft.Extensions.Configuration.IConfiguration? configuration = null;
-        builder.ConfigureServices((context, _) => configuration = context.Configuration);
-        builder.ConfigureTestServices(services =>
-        {
-            if (!services.Any(d => d.ServiceType == typeof(TwilioClient)))
-            {
-                services.AddTwilioChannel(configuration!);
-            }
-
-            services.AddTransient<IStartupFilter, MapTwilioWebhooksIfMissing>();
-        });
-    }
-
-    private sealed class MapTwilioWebhooksIfMissing : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            var mapped = app.ApplicationServices.GetRequiredService<EndpointDataSource>().Endpoints
-                .OfType<RouteEndpoint>().Any(e => e.RoutePattern.RawText?.StartsWith("/webhooks/twilio/", StringComparison.Ordinal) == true);
-            if (!mapped)
-            {
-                app.UseRouting();
-                app.UseEndpoints(endpoints => endpoints.MapTwilioWebhooks());
-            }
-
-            next(app);
-        };
     }
 }
 

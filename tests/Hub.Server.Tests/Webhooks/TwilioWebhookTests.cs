@@ -24,9 +24,9 @@ using Microsoft.Extensions.Hosting;
 namespace Hub.Server.Tests.Webhooks;
 
 /// <summary>
-/// Twilio's webhooks against the real inbox and status sink, on the shared Hub's database. Until Program.cs has
-/// <c>AddTwilio()</c> / <c>MapTwilioWebhooks()</c>, the hosts here add them (a derived host of the shared fixture); once it
-/// does, they add nothing and the tests run against the wiring as shipped.
+/// Twilio's webhooks against the real inbox and status sink, on the shared Hub's database, through the wiring Program.cs
+/// ships (<c>AddTwilio()</c> / <c>MapTwilioWebhooks()</c>): the derived hosts here differ from the fixture only in
+/// configuration (<c>Twilio:PublicBaseUrl</c>) and in running no background workers.
 /// </summary>
 [Collection(HubCollection.Name)]
 public sealed class TwilioWebhookTests(HubApp app)
@@ -47,37 +47,13 @@ public sealed class TwilioWebhookTests(HubApp app)
             b.UseSetting("Twilio:PublicBaseUrl", publicBaseUrl);
         }
 
-        Microsoft.Extensions.Configuration.IConfiguration? configuration = null;
-        b.ConfigureServices((context, _) => configuration = context.Configuration);
         b.ConfigureTestServices(services =>
         {
-            if (!services.Any(d => d.ServiceType == typeof(TwilioClient)))
-            {
-                services.AddTwilioChannel(configuration!);
-            }
-
-            services.AddTransient<IStartupFilter, MapTwilioWebhooksIfMissing>();
             // These hosts share the fixture's database and only answer webhooks: their own delivery workers and
             // scheduled jobs would compete with the fixture's and disturb the other tests of the collection.
             services.RemoveAll<IHostedService>();
         });
     });
-
-    private sealed class MapTwilioWebhooksIfMissing : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => builder =>
-        {
-            var mapped = builder.ApplicationServices.GetRequiredService<EndpointDataSource>().Endpoints
-                .OfType<RouteEndpoint>().Any(e => e.RoutePattern.RawText?.StartsWith("/webhooks/twilio/", StringComparison.Ordinal) == true);
-            if (!mapped)
-            {
-                builder.UseRouting();
-                builder.UseEndpoints(endpoints => endpoints.MapTwilioWebhooks());
-            }
-
-            next(builder);
-        };
-    }
 
     private static string NewNumber() => "+1415" + RandomNumberGenerator.GetInt32(1000000, 9999999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 

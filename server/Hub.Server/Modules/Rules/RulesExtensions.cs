@@ -1,5 +1,5 @@
-using Hub.Server.Modules.Rules;
-using Hub.Server.Modules.Rules.Api;
+using Hub.Server.Modules.Webhooks;
+
 namespace Hub.Server.Modules.Rules;
 
 /// <summary>Registers event ingestion, the rules engine and its worker.</summary>
@@ -18,7 +18,7 @@ public static class RulesExtensions
         services.AddScoped<ActionRunner>();
         services.AddScoped<WebhookPoster>();
         services.AddScoped<RuleEngine>();
-        services.AddHttpClient(WebhookPoster.ClientName);
+        services.AddSignedWebhookSender(); // rule webhooks go out through the same guard as outbound ones
         if (builder.Configuration.GetValue($"{EventsOptions.Section}:{nameof(EventsOptions.RunWorker)}", true))
         {
             services.AddHostedService<RuleEvaluationWorker>();

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Hub.Server.Modules.Webhooks;
 
-/// <summary>Registers outbound webhooks: the publisher, the dispatcher and its SSRF-guarded HTTP client.</summary>
+/// <summary>Registers outbound webhooks (the publisher and the dispatcher) and the guarded sender they and rules use.</summary>
 public static class OutboundWebhooksExtensions
 {
     /// <summary>Customers' endpoints get Hub's events, signed and retried (<c>Webhooks</c> settings).</summary>
@@ -12,12 +12,34 @@ public static class OutboundWebhooksExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<WebhookPublisher>();
         services.AddScoped<WebhookClaimer>();
         services.AddScoped<WebhookDispatcher>();
         services.AddScoped<IMessageStatusObserver, WebhookStatusObserver>();
-        services.AddHttpClient(WebhookDispatcher.ClientName)
+        services.AddSignedWebhookSender();
+        if (builder.Configuration.GetValue($"{WebhookOptions.Section}:{nameof(WebhookOptions.Enabled)}", true))
+        {
+            services.AddHostedService<WebhookWorker>();
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// The guarded, signing HTTP client every webhook goes out through (outbound subscriptions and rule actions), with
+    /// the <c>Webhooks</c> settings it reads (<c>AllowPrivateTargets</c>, <c>Timeout</c>). Safe to call more than once.
+    /// </summary>
+    public static IServiceCollection AddSignedWebhookSender(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(SignedWebhookSender)))
+        {
+            return services;
+        }
+
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<SignedWebhookSender>();
+        services.AddHttpClient(SignedWebhookSender.ClientName)
             .ConfigurePrimaryHttpMessageHandler(sp =>
             {
                 var options = sp.GetRequiredService<IOptionsMonitor<WebhookOptions>>();
@@ -33,12 +55,7 @@ public static class OutboundWebhooksExtensions
                     ConnectCallback = (context, token) => WebhookTargetGuard.ConnectAsync(context.DnsEndPoint, options.CurrentValue.AllowPrivateTargets, token),
                 };
             })
-            .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan); // the dispatcher applies Webhooks:Timeout itself
-        if (builder.Configuration.GetValue($"{WebhookOptions.Section}:{nameof(WebhookOptions.Enabled)}", true))
-        {
-            services.AddHostedService<WebhookWorker>();
-        }
-
-        return builder;
+            .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan); // each caller applies its own timeout per POST
+        return services;
     }
 }

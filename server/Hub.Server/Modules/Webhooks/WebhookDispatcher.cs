@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Text;
 using Hub.Core.Text;
 using Hub.Core.Webhooks;
@@ -12,15 +11,13 @@ namespace Hub.Server.Modules.Webhooks;
 /// <summary>
 /// Makes one attempt of a claimed delivery: counts the attempt first (so a crash mid-POST is still counted, and the
 /// expired lease makes it due again with the same id), POSTs the stored envelope signed with the subscription's
-/// current secret, then records the answer: 2xx succeeded; anything else failed with the next try scheduled by
-/// <see cref="WebhookOptions.RetrySchedule"/>, or dead when the schedule ran out.
+/// current secret through the guarded <see cref="SignedWebhookSender"/>, then records the answer: 2xx succeeded;
+/// anything else failed with the next try scheduled by <see cref="WebhookOptions.RetrySchedule"/>, or dead when the
+/// schedule ran out.
 /// </summary>
 public sealed partial class WebhookDispatcher(
-    HubDbContext db, IHttpClientFactory http, IOptions<WebhookOptions> options, TimeProvider clock, ILogger<WebhookDispatcher> logger)
+    HubDbContext db, SignedWebhookSender sender, IOptions<WebhookOptions> options, TimeProvider clock, ILogger<WebhookDispatcher> logger)
 {
-    /// <summary>The named HttpClient: SSRF-guarded connect, no redirects, no proxy.</summary>
-    public const string ClientName = "outbound-webhooks";
-
     public async Task DeliverAsync(WebhookDelivery claimed, string worker, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claimed);
@@ -46,10 +43,6 @@ public sealed partial class WebhookDispatcher(
             // A paused endpoint's events wait out the schedule (resume it in time and they go); a ping always goes.
             error = subscription is null ? "The subscription was deleted." : "The subscription is paused (inactive).";
         }
-        else if (WebhookTargetGuard.ProblemWithUrl(subscription.Url, allowPrivate: true) is { } refused) // addresses: checked at connect
-        {
-            error = $"Refused: {refused}";
-        }
         else
         {
             (status, error) = await PostAsync(subscription, claimed, settings, cancellationToken);
@@ -62,40 +55,13 @@ public sealed partial class WebhookDispatcher(
     private async Task<(int? Status, string? Error)> PostAsync(
         WebhookSubscription subscription, WebhookDelivery delivery, WebhookOptions settings, CancellationToken cancellationToken)
     {
-        var body = Encoding.UTF8.GetBytes(delivery.Payload);
-        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        request.Headers.Add(WebhookSigner.IdHeader, delivery.EventId.ToString());
-        request.Headers.Add(WebhookSigner.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add(WebhookSigner.SubjectHeader, delivery.Subject);
-        request.Headers.Add(WebhookSigner.SignatureHeader, WebhookSigner.Sign(subscription.Secret, timestamp, body));
-        request.Headers.UserAgent.ParseAdd("Hub-Webhooks/1.0");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(settings.Timeout);
-        try
-        {
-            using var response = await http.CreateClient(ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            var status = (int)response.StatusCode;
-            if (response.IsSuccessStatusCode)
+        var answer = await sender.PostAsync(
+            new WebhookPost(subscription.Url, Encoding.UTF8.GetBytes(delivery.Payload), subscription.Secret, WebhookSignatureScheme.TimestampedBody, settings.Timeout)
             {
-                return (status, null);
-            }
-
-            var text = await ReadSomeAsync(response, settings.MaxErrorBodyChars, timeout.Token);
-            var location = response.Headers.Location is { } to ? $" (redirect to {to} not followed)" : string.Empty;
-            return (status, $"{subscription.Url} answered {status} {response.ReasonPhrase}{location}{(text.Length > 0 ? ": " + text : string.Empty)}");
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return (null, $"{subscription.Url} gave no answer within {settings.Timeout.TotalSeconds:0.###} s.");
-        }
-        catch (HttpRequestException ex)
-        {
-            var refused = FindRefusal(ex);
-            LogPostFailed(logger, ex, delivery.Id, new Uri(subscription.Url).Host);
-            return (null, refused is not null ? $"Refused: {refused.Message}" : $"POST {subscription.Url} failed: {ex.Message}");
-        }
+                EventId = delivery.EventId.ToString(), Subject = delivery.Subject, MaxErrorBodyChars = settings.MaxErrorBodyChars,
+            },
+            cancellationToken);
+        return (answer.Status, answer.Succeeded ? null : answer.Description);
     }
 
     private async Task RecordAsync(
@@ -128,43 +94,6 @@ public sealed partial class WebhookDispatcher(
                 .SetProperty(d => d.LockedBy, (string?)null).SetProperty(d => d.LockedUntil, (DateTimeOffset?)null)
                 .SetProperty(d => d.UpdatedAt, now), cancellationToken);
     }
-
-    private static async Task<string> ReadSomeAsync(HttpResponseMessage response, int max, CancellationToken cancellationToken)
-    {
-        if (max == 0)
-        {
-            return string.Empty;
-        }
-
-        try
-        {
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            var buffer = new char[max];
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            var read = await reader.ReadBlockAsync(buffer.AsMemory(), cancellationToken);
-            return new string(buffer, 0, read).Trim();
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
-        {
-            return string.Empty;
-        }
-    }
-
-    private static WebhookTargetRefusedException? FindRefusal(Exception? ex)
-    {
-        for (; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is WebhookTargetRefusedException refused)
-            {
-                return refused;
-            }
-        }
-
-        return null;
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} to {Host} failed")]
-    private static partial void LogPostFailed(ILogger logger, Exception exception, Guid deliveryId, string host);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} of subscription {SubscriptionId} is dead after {Attempts} attempts")]
     private static partial void LogDead(ILogger logger, Guid deliveryId, Guid subscriptionId, int attempts);

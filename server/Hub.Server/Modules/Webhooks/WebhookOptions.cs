@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Hub.Server.Modules.Webhooks;
 
-/// <summary>Outbound webhooks: the dispatcher, its retries and the SSRF guard. Bound from the <c>Webhooks</c> section.</summary>
+/// <summary>
+/// Outbound webhooks: the dispatcher, its retries and the SSRF guard (which rule webhooks go through too). Bound from the
+/// <c>Webhooks</c> section.
+/// </summary>
 public sealed class WebhookOptions : IValidatableObject
 {
     public const string Section = "Webhooks";
@@ -33,7 +36,8 @@ public sealed class WebhookOptions : IValidatableObject
 
     /// <summary>
     /// Allow targets on loopback, private (RFC 1918), link-local (cloud metadata), CGNAT, unique-local and multicast
-    /// addresses. Off in production: a subscriber could otherwise make Hub call into its own network.
+    /// addresses, for outbound and rule webhooks alike. Off in production: a subscriber or a rule's author could otherwise
+    /// make Hub call into its own network.
     /// </summary>
     public bool AllowPrivateTargets { get; set; }
 

@@ -5,7 +5,8 @@ namespace Hub.Server.Modules.Webhooks;
 
 /// <summary>
 /// Signs a delivery: <c>X-Hub-Signature-256: sha256=&lt;hex HMAC-SHA256("{timestamp}.{body}", secret)&gt;</c> where the
-/// timestamp is <c>X-Hub-Webhook-Timestamp</c> (unix seconds), so a receiver can reject replays of old requests.
+/// timestamp is <c>X-Hub-Webhook-Timestamp</c> (unix seconds), so a receiver can reject replays of old requests. Rule
+/// webhooks carry the older form, <c>sha256=&lt;hex HMAC-SHA256(body, workspace secret)&gt;</c> (<see cref="SignBody"/>).
 /// </summary>
 public static class WebhookSigner
 {
@@ -25,6 +26,13 @@ public static class WebhookSigner
         var signed = new byte[prefix.Length + body.Length];
         prefix.CopyTo(signed, 0);
         body.CopyTo(signed.AsSpan(prefix.Length));
-        return "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed));
+        return SignBody(secret, signed);
+    }
+
+    /// <summary>The header value of a rule webhook: the HMAC of the body alone (no timestamp).</summary>
+    public static string SignBody(string secret, ReadOnlySpan<byte> body)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        return "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
     }
 }

@@ -24,6 +24,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public int Otherwise { get; set; } = 200;
 
+    /// <summary>Where a scripted 3xx points: the cloud metadata address unless a test sets it (e.g. to another receiver).</summary>
+    public string RedirectTo { get; set; } = "http://169.254.169.254/latest/meta-data/";
+
     public Uri Url { get; private set; } = null!;
 
     public int Port => Url.Port;
@@ -45,7 +48,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             context.Response.StatusCode = status;
             if (status is >= 300 and < 400)
             {
-                context.Response.Headers.Location = "http://169.254.169.254/latest/meta-data/";
+                context.Response.Headers.Location = receiver.RedirectTo;
             }
             if (status >= 300)
             {

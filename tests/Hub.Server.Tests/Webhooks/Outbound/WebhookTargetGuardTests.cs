@@ -5,6 +5,7 @@ using Hub.Core.Webhooks;
 using Hub.Data;
 using Hub.Server.Auth;
 using Hub.Server.Tests.Infrastructure;
+using Hub.Server.Modules.Rules;
 using Hub.Server.Modules.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -113,6 +114,39 @@ public sealed class WebhookTargetGuardTests(HubApp app)
         Assert.Contains("Refused", delivery.Str("last_error"), StringComparison.Ordinal);
         Assert.Contains("private or reserved", delivery.Str("last_error"), StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Null, delivery.GetProperty("last_status").ValueKind);
+        Assert.Empty(receiver.Requests);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("localhost")]
+    public async Task A_rule_webhook_to_a_private_address_is_refused_nothing_reaches_it_and_the_audit_says_why(string host)
+    {
+        Assert.False(app.Services.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowPrivateTargets);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var admin = await app.NewWorkspaceAsync($"SSRF {Guid.NewGuid():N}");
+        var user = await RuleWebhookTests.FireRuleWebhookAsync(admin, $"http://{host}:{receiver.Port}/hooks/rule", DateTimeOffset.UtcNow);
+
+        JsonElement decision = default;
+        for (var i = 0; i < 100; i++) // this Hub's own evaluation worker runs too: whoever takes the event, the POST ends refused
+        {
+            await RuleEvaluationWorker.RunOnceAsync(app.Services.GetRequiredService<IServiceScopeFactory>(), new EventsOptions(), CancellationToken.None);
+            var audit = await admin.GetAsync($"/api/v1/audit/{user}");
+            if (audit.IsSuccessStatusCode
+                && (await audit.JsonAsync()).GetProperty("decisions").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } found
+                && !found.Str("reason").EndsWith("queued.", StringComparison.Ordinal))
+            {
+                decision = found;
+                break;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(JsonValueKind.Object, decision.ValueKind);
+        Assert.Equal("error", decision.Str("outcome"));
+        Assert.Contains("Refused", decision.Str("reason"), StringComparison.Ordinal);
+        Assert.Contains("private or reserved", decision.Str("reason"), StringComparison.Ordinal);
         Assert.Empty(receiver.Requests);
     }
 
