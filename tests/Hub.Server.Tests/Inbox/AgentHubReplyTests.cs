@@ -17,24 +17,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Hub.Server.Tests.Inbox;
 
 /// <summary>Hub on real sockets (SignalR over WebSockets) delivering SMS to the local Twilio stand-in.</summary>
-public sealed class AgentReplyApp : HubApp
+public sealed class AgentReplyApp : FakeTwilioApp
 {
     public AgentReplyApp() => UseRealSockets = true;
-
-    public FakeTwilio Twilio { get; } = new();
-
-    public override async Task InitializeAsync()
-    {
-        await Twilio.InitializeAsync();
-        Settings["Twilio:BaseUrl"] = Twilio.BaseUrl.AbsoluteUri;
-        await base.InitializeAsync();
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Twilio.DisposeAsync();
-    }
 }
 
 /// <summary>
