@@ -12,7 +12,7 @@ export type SequencedEventName =
   | "inbox.sla.breach";
 export type EphemeralEventName = "typing.indicator" | "presence.changed" | "conversation.viewers";
 export type PresenceStatus = "online" | "away" | "offline";
-export type HubErrorCode = "not_found" | "payload_too_large" | "invalid" | "rate_limited" | "forbidden";
+export type HubErrorCode = "not_found" | "payload_too_large" | "invalid" | "rate_limited" | "forbidden" | "refused";
 
 export declare const SEQUENCED_EVENTS: readonly SequencedEventName[];
 export declare const EPHEMERAL_EVENTS: readonly EphemeralEventName[];

@@ -46,7 +46,7 @@ export const EPHEMERAL_EVENTS = Object.freeze(["typing.indicator", "presence.cha
 export const RESYNC_EVENT = "stream.resync";
 
 /** Error codes Hub puts at the start of a hub error's message. */
-export const HUB_ERROR_CODES = Object.freeze(["not_found", "payload_too_large", "invalid", "rate_limited", "forbidden"]);
+export const HUB_ERROR_CODES = Object.freeze(["not_found", "payload_too_large", "invalid", "rate_limited", "forbidden", "refused"]);
 
 /** Default reconnect delays (ms); the last one repeats until `maxReconnectAttempts` (default: never give up). */
 export const DEFAULT_RECONNECT_DELAYS = Object.freeze([0, 500, 1000, 2000, 5000, 10000, 30000]);

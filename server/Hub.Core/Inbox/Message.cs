@@ -68,6 +68,106 @@ public sealed class Message : IWorkspaceOwned
     public DateTimeOffset? DeliveredAt { get; set; }
 
     public DateTimeOffset? ReadAt { get; set; }
+
+    /// <summary>
+    /// Moves the status forward (<see cref="MessageStatusRules.CanMove"/>); false, and nothing changes, when that
+    /// would go backward or leave a final state (failed, bounced, read). Every status change goes through here.
+    /// </summary>
+    public bool MoveTo(MessageStatus status, DateTimeOffset now)
+    {
+        if (!MessageStatusRules.CanMove(Status, status))
+        {
+            return false;
+        }
+
+        Status = status;
+        UpdatedAt = now;
+        return true;
+    }
+
+    /// <summary>A delivery worker is handing the message to its provider.</summary>
+    public bool MarkSending(DateTimeOffset now) => MoveTo(MessageStatus.Sending, now);
+
+    /// <summary>The provider accepted the message as <paramref name="providerMessageId"/>.</summary>
+    public bool MarkSent(string? providerMessageId, DateTimeOffset now)
+    {
+        // Kept even when the status can't move: the provider's callbacks find the message by it.
+        ExternalId = providerMessageId ?? ExternalId;
+        if (!MoveTo(MessageStatus.Sent, now))
+        {
+            return false;
+        }
+
+        SentAt = now;
+        FailureReason = null;
+        return true;
+    }
+
+    /// <summary>The provider delivered it (at <paramref name="deliveredAt"/>, its time; now when unknown).</summary>
+    public bool MarkDelivered(DateTimeOffset now, DateTimeOffset? deliveredAt = null)
+    {
+        if (!MoveTo(MessageStatus.Delivered, now))
+        {
+            return false;
+        }
+
+        DeliveredAt ??= deliveredAt ?? now;
+        return true;
+    }
+
+    /// <summary>
+    /// The reader saw it: an agent an inbound message, the contact an outbound one (a read receipt or the provider's).
+    /// A failed or bounced message never turns read; a read outbound message was evidently delivered.
+    /// </summary>
+    public bool MarkRead(DateTimeOffset now, DateTimeOffset? readAt = null)
+    {
+        if (Direction == MessageDirection.Note || !MoveTo(MessageStatus.Read, now))
+        {
+            return false;
+        }
+
+        if (Direction == MessageDirection.Outbound)
+        {
+            DeliveredAt ??= readAt ?? now;
+        }
+
+        ReadAt ??= readAt ?? now;
+        return true;
+    }
+
+    /// <summary>Delivery gave up (or the provider reported it undelivered), for <paramref name="reason"/>.</summary>
+    public bool MarkFailed(string? reason, DateTimeOffset now) => Fail(MessageStatus.Failed, reason, now);
+
+    /// <summary>The recipient's server or carrier refused it for good.</summary>
+    public bool MarkBounced(string? reason, DateTimeOffset now) => Fail(MessageStatus.Bounced, reason, now);
+
+    /// <summary>
+    /// A person retries a failed message by hand: back to queued, the one backward move the status model allows,
+    /// and only from failed or bounced.
+    /// </summary>
+    public bool Requeue(DateTimeOffset now)
+    {
+        if (Status is not (MessageStatus.Failed or MessageStatus.Bounced))
+        {
+            return false;
+        }
+
+        Status = MessageStatus.Queued;
+        FailureReason = null;
+        UpdatedAt = now;
+        return true;
+    }
+
+    private bool Fail(MessageStatus status, string? reason, DateTimeOffset now)
+    {
+        if (!MoveTo(status, now))
+        {
+            return false;
+        }
+
+        FailureReason = reason;
+        return true;
+    }
 }
 
 /// <summary>Which way a message goes.</summary>

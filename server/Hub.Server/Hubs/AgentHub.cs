@@ -23,6 +23,7 @@ namespace Hub.Server.Hubs;
 [Authorize(Policy = RealtimeExtensions.MemberPolicy)]
 public sealed class AgentHub(
     ConversationMessaging messaging,
+    OutboundService outbound,
     EventStreamStore streams,
     IPresenceTracker presence,
     TypingTracker typing,
@@ -68,12 +69,12 @@ public sealed class AgentHub(
         }
     }
 
-    /// <summary>Replies in a conversation.</summary>
+    /// <summary>Replies in a conversation: the REST reply's path, so an email, SMS or WhatsApp reply is queued for delivery.</summary>
     [Authorize(Policy = HubPolicies.Inbox)]
     [HubMethodName(RealtimeEventNames.MessageSend)]
     public async Task<SendMessageResult> SendMessage(SendMessageRequest request)
     {
-        var sent = await messaging.SendFromAgentAsync(WorkspaceId, MemberId, request, Context.ConnectionAborted);
+        var sent = await outbound.SendFromHubAsync(WorkspaceId, MemberId, request, Context.ConnectionAborted);
         await typing.StopAsync(WorkspaceId, sent.ConversationId, MemberId.ToString());
         return sent;
     }

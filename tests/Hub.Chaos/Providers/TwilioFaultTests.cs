@@ -7,8 +7,8 @@ using Microsoft.AspNetCore.Http;
 
 namespace Hub.Chaos.Providers;
 
-/// <summary>Hub with the real outbox and Twilio adapter, pointed at the local Twilio stand-in.</summary>
-public sealed class TwilioFaultApp : HubApp
+/// <summary>Hub with the real outbox and Twilio adapter, pointed at the local Twilio stand-in; the tests drive the workers.</summary>
+public sealed class TwilioFaultApp : FakeTwilioApp
 {
     public TwilioFaultApp()
     {
@@ -16,21 +16,6 @@ public sealed class TwilioFaultApp : HubApp
         Settings["Delivery:MaxAttempts"] = "3";
         Settings["Delivery:BaseBackoff"] = "00:00:00.100";
         Settings["Delivery:MaxBackoff"] = "00:00:02";
-    }
-
-    public FakeTwilio Twilio { get; } = new();
-
-    public override async Task InitializeAsync()
-    {
-        await Twilio.InitializeAsync();
-        Settings["Twilio:BaseUrl"] = Twilio.BaseUrl.AbsoluteUri;
-        await base.InitializeAsync();
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Twilio.DisposeAsync();
     }
 }
 

@@ -15,6 +15,8 @@ public static class DeliveryExtensions
         services.AddSingleton<DeliverySignal>();
         services.AddScoped<OutboxClaimer>();
         services.AddScoped<DeliveryProcessor>();
+        services.AddScoped<OutboundWriter>();
+        services.AddScoped<ContactMessenger>();
         services.AddScoped<IDeliveryStatusSink, DeliveryStatusSink>();
         services.AddSingleton<IChannelSender, DevSinkSender>();
         if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(StorageExtensions.RedisName)))

@@ -61,7 +61,8 @@ public sealed partial class DeliveryProcessor(
         OutboundEnvelope? envelope = null;
         if (channel is not null && sender is not null)
         {
-            await SetStatusAsync(message, MessageStatus.Sending, cancellationToken);
+            message.MarkSending(clock.GetUtcNow());
+            await SaveStatusAsync(message, cancellationToken);
             envelope = await EnvelopeAsync(message, channel, cancellationToken);
         }
 
@@ -209,8 +210,8 @@ public sealed partial class DeliveryProcessor(
             return;
         }
 
-        message.FailureReason = reason;
-        await SetStatusAsync(message, MessageStatus.Failed, cancellationToken);
+        message.MarkFailed(reason, now);
+        await SaveStatusAsync(message, cancellationToken);
     }
 
     /// <summary>Asks the provider about the dead worker's attempt, within this settler's lease; never throws for provider trouble.</summary>
@@ -269,10 +270,8 @@ public sealed partial class DeliveryProcessor(
                 entry.SentAt = now;
                 entry.ProviderMessageId = result.ProviderMessageId;
                 entry.LastError = null;
-                message.ExternalId = result.ProviderMessageId ?? message.ExternalId;
-                message.SentAt = now;
-                message.FailureReason = null;
-                await SetStatusAsync(message, MessageStatus.Sent, cancellationToken);
+                message.MarkSent(result.ProviderMessageId, now);
+                await SaveStatusAsync(message, cancellationToken);
                 return;
             case SendOutcome.TransientFailure or SendOutcome.InDoubt when entry.Attempts < Math.Min(entry.MaxAttempts, options.Value.MaxAttempts):
                 entry.State = OutboxState.Pending;
@@ -285,8 +284,8 @@ public sealed partial class DeliveryProcessor(
                 entry.LastError = result.Outcome is SendOutcome.TransientFailure or SendOutcome.InDoubt
                     ? $"Gave up after {entry.Attempts} tries. Last error: {result.Error}"
                     : result.Error;
-                message.FailureReason = entry.LastError;
-                await SetStatusAsync(message, MessageStatus.Failed, cancellationToken);
+                message.MarkFailed(entry.LastError, now);
+                await SaveStatusAsync(message, cancellationToken);
                 return;
         }
     }
@@ -299,14 +298,9 @@ public sealed partial class DeliveryProcessor(
         return retryAfter is { } wait && wait > jittered ? wait : jittered;
     }
 
-    private async Task SetStatusAsync(Message message, MessageStatus status, CancellationToken cancellationToken)
+    /// <summary>Saves the message (its status moved, or stayed where a later one had put it) and tells observers and agents.</summary>
+    private async Task SaveStatusAsync(Message message, CancellationToken cancellationToken)
     {
-        if (MessageStatusRules.CanMove(message.Status, status))
-        {
-            message.Status = status;
-            message.UpdatedAt = clock.GetUtcNow();
-        }
-
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         foreach (var observer in observers)

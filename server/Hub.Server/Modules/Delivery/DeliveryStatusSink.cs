@@ -40,26 +40,19 @@ public sealed class DeliveryStatusSink(
             });
         }
 
-        if (!MessageStatusRules.CanMove(message.Status, update.Status))
+        var now = clock.GetUtcNow();
+        var moved = update.Status switch
+        {
+            MessageStatus.Delivered => message.MarkDelivered(now, update.At),
+            MessageStatus.Read => message.MarkRead(now, update.At),
+            MessageStatus.Failed => message.MarkFailed(update.Error, now),
+            MessageStatus.Bounced => message.MarkBounced(update.Error, now),
+            _ => message.MoveTo(update.Status, now),
+        };
+        if (!moved)
         {
             await db.SaveChangesAsync(cancellationToken);
             return true;
-        }
-
-        message.Status = update.Status;
-        message.UpdatedAt = clock.GetUtcNow();
-        switch (update.Status)
-        {
-            case MessageStatus.Delivered:
-                message.DeliveredAt ??= update.At;
-                break;
-            case MessageStatus.Read:
-                message.DeliveredAt ??= update.At;
-                message.ReadAt ??= update.At;
-                break;
-            case MessageStatus.Failed or MessageStatus.Bounced:
-                message.FailureReason = update.Error;
-                break;
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

@@ -98,7 +98,10 @@ public sealed class ConversationMessaging(
         return new SendMessageResult(conversation.Id, message.Id, userSeq!.Value);
     }
 
-    /// <summary>An agent's reply. On web chat it reaches the contact live; other channels go out through delivery.</summary>
+    /// <summary>
+    /// An agent's reply on web chat: it reaches the contact live, sent as it is written. Replies on every other
+    /// channel go through <see cref="OutboundService"/> and the outbox.
+    /// </summary>
     public async Task<SendMessageResult> SendFromAgentAsync(Guid workspaceId, Guid memberId, SendMessageRequest request, CancellationToken cancellationToken)
     {
         var content = CheckContent(request.Content);
@@ -110,20 +113,26 @@ public sealed class ConversationMessaging(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, cancellationToken)
             ?? throw new RealtimeRefusal("not_found", "No such conversation.");
+        if (conversation.ChannelType != ChannelType.Chat)
+        {
+            // Written here it would never be sent: no outbox row, no address, no suppression check.
+            throw new InvalidOperationException("Only web chat replies go out live; other replies go through OutboundService.");
+        }
+
         var now = clock.GetUtcNow();
-        var live = conversation.ChannelType == ChannelType.Chat;
         var message = new Message
         {
             ConversationId = conversation.Id,
-            ChannelType = conversation.ChannelType,
+            ChannelId = conversation.ChannelId,
+            ChannelType = ChannelType.Chat,
             Direction = MessageDirection.Outbound,
-            Status = live ? MessageStatus.Sent : MessageStatus.Queued,
+            Status = MessageStatus.Sent,
             SenderType = SenderType.Member,
             SenderId = memberId.ToString(),
             Text = content,
             CreatedAt = now,
             UpdatedAt = now,
-            SentAt = live ? now : null,
+            SentAt = now,
         };
         db.Messages.Add(message);
         Touch(conversation, now);
@@ -136,8 +145,11 @@ public sealed class ConversationMessaging(
     }
 
     /// <summary>
-    /// A read receipt: the reader has seen <paramref name="receipt"/>'s message and everything before it
-    /// that the other side wrote. Only the other side's messages turn read.
+    /// A read receipt: the reader has seen <paramref name="receipt"/>'s message and everything before it that the other
+    /// side wrote. An agent (<paramref name="contactId"/> null) reads the contact's messages on any channel; an end user
+    /// reads the agents' messages to them, and only on web chat, where Hub showed them the messages: on email, SMS and
+    /// WhatsApp a message turns read only when its provider says so. Never their own messages, and never a failed or
+    /// bounced one.
     /// </summary>
     public async Task<int> MarkReadAsync(Guid workspaceId, Guid? contactId, ReadReceipt receipt, CancellationToken cancellationToken)
     {
@@ -145,6 +157,12 @@ public sealed class ConversationMessaging(
         var conversation = await db.Conversations.FirstOrDefaultAsync(
             c => c.Id == receipt.ConversationId && (contactId == null || c.ContactId == contactId), cancellationToken)
             ?? throw new RealtimeRefusal("not_found", "No such conversation.");
+        if (contactId is not null && conversation.ChannelType != ChannelType.Chat)
+        {
+            throw new RealtimeRefusal("invalid",
+                $"Read receipts from a client count on web chat only; a {conversation.ChannelType.ToString().ToLowerInvariant()} message turns read when its provider reports it.");
+        }
+
         var upTo = await db.Messages.Where(m => m.Id == receipt.MessageId && m.ConversationId == conversation.Id)
             .Select(m => (DateTimeOffset?)m.CreatedAt).FirstOrDefaultAsync(cancellationToken)
             ?? throw new RealtimeRefusal("not_found", "No such message in this conversation.");
@@ -155,13 +173,7 @@ public sealed class ConversationMessaging(
         var unread = await db.Messages
             .Where(m => m.ConversationId == conversation.Id && m.Direction == direction && m.CreatedAt <= upTo && m.ReadAt == null)
             .OrderBy(m => m.CreatedAt).ToListAsync(cancellationToken);
-        foreach (var message in unread)
-        {
-            message.ReadAt = now;
-            message.Status = MessageStatus.Read;
-            message.UpdatedAt = now;
-        }
-
+        var read = unread.Where(m => m.MarkRead(now)).ToList();
         if (contactId is null)
         {
             conversation.UnreadCount = await db.Messages.CountAsync(
@@ -169,7 +181,7 @@ public sealed class ConversationMessaging(
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        foreach (var message in unread)
+        foreach (var message in read)
         {
             await realtime.MessageAsync(workspaceId, RealtimeEventNames.MessageUpdated, message, conversation.ContactId, cancellationToken);
         }
@@ -177,14 +189,15 @@ public sealed class ConversationMessaging(
         await transaction.CommitAsync(cancellationToken);
         await realtime.PublishAsync();
 
-        return unread.Count;
+        return read.Count;
     }
 
     /// <summary>The conversation's contact, if the conversation is in the caller's workspace.</summary>
     public Task<Guid?> ContactOfAsync(Guid conversationId, CancellationToken cancellationToken) =>
         db.Conversations.Where(c => c.Id == conversationId).Select(c => (Guid?)c.ContactId).FirstOrDefaultAsync(cancellationToken);
 
-    private string CheckContent(string? content)
+    /// <summary>The hubs' limits on a message's text (<c>invalid</c> when empty, <c>payload_too_large</c> over <see cref="RealtimeOptions.MaxContentLength"/>).</summary>
+    internal string CheckContent(string? content)
     {
         if (string.IsNullOrWhiteSpace(content))
         {

@@ -17,13 +17,13 @@ namespace Hub.Server.Modules.Inbox;
 /// <summary>
 /// The CSAT survey: when an agent resolves a conversation that has a message from the contact, asks the
 /// <see cref="CsatOptions.Question"/> once on the conversation's channel (email / SMS / WhatsApp through the outbox
-/// with <see cref="ContactMessenger"/>, web chat as a live message), in the caller's transaction. A reply within the
+/// with <see cref="OutboundWriter"/>, web chat as a live message), in the caller's transaction. A reply within the
 /// window that is just a score is the answer (stored, <c>csat_response</c> recorded, the conversation stays
 /// resolved); any other reply ends the survey and reopens the conversation as usual.
 /// </summary>
 public sealed class CsatService(
     HubDbContext db,
-    ContactMessenger messenger,
+    OutboundWriter outbound,
     RealtimeBatch realtime,
     IOptions<CsatOptions> options,
     TimeProvider clock)
@@ -55,16 +55,11 @@ public sealed class CsatService(
         }
         else
         {
-            var contact = await db.Contacts.FirstOrDefaultAsync(c => c.Id == conversation.ContactId, cancellationToken);
-            if (contact is null)
-            {
-                return null;
-            }
-
             var subject = string.IsNullOrWhiteSpace(conversation.Subject) ? "How did we do?"
                 : conversation.Subject.StartsWith("re:", StringComparison.OrdinalIgnoreCase) ? conversation.Subject : $"Re: {conversation.Subject}";
-            var sent = await messenger.QueueAsync(contact, new ContactMessage(conversation.ChannelType, subject, options.Value.Question)
+            var sent = await outbound.QueueAsync(conversation.WorkspaceId, new ContactMessage(conversation.ChannelType, subject, options.Value.Question)
             {
+                ContactId = conversation.ContactId,
                 ConversationId = conversation.Id,
                 Metadata = new() { ["csat"] = AnalyticsRecorder.Json(true) },
             }, cancellationToken);
@@ -152,7 +147,7 @@ public sealed class CsatService(
     }
 
     /// <summary>Tells the delivery workers a question is waiting; call after the transaction committed.</summary>
-    public void Wake() => messenger.Wake();
+    public void Wake() => outbound.Wake();
 
     private IQueryable<CsatSurvey> OpenSurvey(Guid conversationId, DateTimeOffset now) =>
         db.CsatSurveys.Where(s => s.ConversationId == conversationId && s.RespondedAt == null && s.ClosedAt == null && s.ExpiresAt > now);

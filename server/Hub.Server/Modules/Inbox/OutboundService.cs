@@ -12,7 +12,6 @@ using Hub.Server.Modules.Notifications;
 using Hub.Server.Modules.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Hub.Server.Modules.Contacts;
 
 namespace Hub.Server.Modules.Inbox;
 
@@ -29,16 +28,16 @@ public sealed class ReplyRefused(string field, string reason) : Exception(reason
 }
 
 /// <summary>
-/// Agents' replies and notes. A reply on web chat reaches the contact live over their stream; on every other
-/// channel the message and its outbox row are written in one transaction and delivery workers send it.
+/// Agents' replies and notes, from the REST API and the agent hub alike. A reply on web chat reaches the contact live
+/// over their stream; on every other channel <see cref="OutboundWriter"/> writes the message and its outbox row in one
+/// transaction with the reply's live events, and delivery workers send it.
 /// </summary>
 public sealed partial class OutboundService(
     HubDbContext db,
-    ContactResolver contacts,
+    OutboundWriter writer,
     ConversationMessaging chat,
     RealtimeBatch realtime,
     RealtimeDispatcher dispatcher,
-    DeliverySignal signal,
     IOptions<InboxOptions> options,
     TimeProvider clock)
 {
@@ -59,57 +58,74 @@ public sealed partial class OutboundService(
 
         if (type == ChannelType.Chat)
         {
-            var sent = await chat.SendFromAgentAsync(workspaceId, memberId ?? Guid.Empty, new SendMessageRequest(conversationId, request.Content), cancellationToken);
-            return await db.Messages.AsNoTracking().FirstAsync(m => m.Id == sent.MessageId, cancellationToken);
+            var live = await chat.SendFromAgentAsync(workspaceId, memberId ?? Guid.Empty, new SendMessageRequest(conversationId, request.Content), cancellationToken);
+            return await db.Messages.AsNoTracking().FirstAsync(m => m.Id == live.MessageId, cancellationToken);
         }
 
-        var to = await contacts.AddressOfAsync(conversation.ContactId, type, cancellationToken)
-            ?? throw new ReplyRefused("channel", $"The contact has no {type.ToString().ToLowerInvariant()} address to reply to.");
-        var channel = await FindChannelAsync(conversation, type, cancellationToken)
-            ?? throw new ReplyRefused("channel", $"No active {type.ToString().ToLowerInvariant()} channel is configured.");
-        if (await db.Suppressions.AnyAsync(s => s.Channel == type && s.Address == to, cancellationToken))
+        return (await QueueReplyAsync(workspaceId, conversation, type, memberId, request, cancellationToken)).Message;
+    }
+
+    /// <summary>
+    /// An agent's <c>message.send</c> on the agent hub: the same reply as <see cref="ReplyAsync"/>, its refusals as hub
+    /// errors (<c>not_found</c>, <c>invalid</c> for the content, <c>refused</c> for the recipient: no address, suppressed,
+    /// no channel).
+    /// </summary>
+    public async Task<SendMessageResult> SendFromHubAsync(Guid workspaceId, Guid memberId, SendMessageRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ConversationId is not { } id)
         {
-            throw new ReplyRefused("channel", $"{to} is suppressed on {type.ToString().ToLowerInvariant()} (bounced or unsubscribed).");
+            throw new RealtimeRefusal("invalid", "conversationId is required.");
         }
 
+        var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, cancellationToken)
+            ?? throw new RealtimeRefusal("not_found", "No such conversation.");
+        if (conversation.ChannelType == ChannelType.Chat)
+        {
+            return await chat.SendFromAgentAsync(workspaceId, memberId, request, cancellationToken);
+        }
+
+        var content = chat.CheckContent(request.Content);
+        try
+        {
+            var (message, seq) = await QueueReplyAsync(workspaceId, conversation, conversation.ChannelType, memberId,
+                new ReplyRequest(content, null, false, null), cancellationToken);
+            return new SendMessageResult(conversation.Id, message.Id, seq);
+        }
+        catch (ReplyRefused refused)
+        {
+            throw new RealtimeRefusal(refused.Field == "content" ? "invalid" : "refused", refused.Message);
+        }
+    }
+
+    private async Task<(Message Message, long Seq)> QueueReplyAsync(
+        Guid workspaceId, Conversation conversation, ChannelType type, Guid? memberId, ReplyRequest request, CancellationToken cancellationToken)
+    {
         CheckSize(type, request);
-        var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var message = new Message
+        var result = await writer.QueueAsync(workspaceId, new ContactMessage(type, type == ChannelType.Email ? ReplySubject(conversation.Subject) : null, request.Content, request.Html)
         {
+            ContactId = conversation.ContactId,
             ConversationId = conversation.Id,
-            ChannelId = channel.Id,
-            ChannelType = type,
-            Direction = MessageDirection.Outbound,
-            Status = MessageStatus.Queued,
             SenderType = memberId is null ? SenderType.System : SenderType.Member,
             SenderId = memberId?.ToString(),
-            Address = to,
-            Subject = type == ChannelType.Email ? ReplySubject(conversation.Subject) : null,
-            Text = request.Content,
-            Html = request.Html,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        message.IdempotencyKey = $"out:{message.Id:N}";
-        db.Messages.Add(message);
-        db.Outbox.Add(new OutboxEntry
+        }, cancellationToken);
+        if (result.Message is not { } message)
         {
-            MessageId = message.Id,
-            ChannelId = channel.Id,
-            Channel = type,
-            NextAttemptAt = now,
-            CreatedAt = now,
-            UpdatedAt = now,
-        });
-        Touch(conversation, now, memberId is not null);
+            var name = type.ToString().ToLowerInvariant();
+            throw new ReplyRefused("channel", result.RefusalCode == OutboundRefusals.NoAddress
+                ? $"The contact has no {name} address to reply to."
+                : result.Refusal!);
+        }
+
+        Reopen(conversation, message.CreatedAt, memberId is not null);
         await db.SaveChangesAsync(cancellationToken);
-        await realtime.MessageAsync(workspaceId, RealtimeEventNames.MessageReceived, message, null, cancellationToken);
+        var (seq, _) = await realtime.MessageAsync(workspaceId, RealtimeEventNames.MessageReceived, message, null, cancellationToken);
         await realtime.ConversationAsync(workspaceId, conversation, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await realtime.PublishAsync();
-        signal.Wake();
-        return message;
+        writer.Wake();
+        return (message, seq);
     }
 
     private async Task<Message> NoteAsync(Guid workspaceId, Conversation conversation, Guid? memberId, ReplyRequest request, CancellationToken cancellationToken)
@@ -156,20 +172,6 @@ public sealed partial class OutboundService(
         return note;
     }
 
-    private async Task<Channel?> FindChannelAsync(Conversation conversation, ChannelType type, CancellationToken cancellationToken)
-    {
-        if (type == conversation.ChannelType && conversation.ChannelId is { } id)
-        {
-            var own = await db.Channels.FirstOrDefaultAsync(c => c.Id == id && c.IsActive, cancellationToken);
-            if (own is not null)
-            {
-                return own;
-            }
-        }
-
-        return await db.Channels.Where(c => c.Type == type && c.IsActive).OrderBy(c => c.CreatedAt).FirstOrDefaultAsync(cancellationToken);
-    }
-
     private void CheckSize(ChannelType channel, ReplyRequest request)
     {
         if (string.IsNullOrWhiteSpace(request.Content))
@@ -192,11 +194,9 @@ public sealed partial class OutboundService(
         }
     }
 
-    private static void Touch(Conversation conversation, DateTimeOffset now, bool byAgent)
+    /// <summary>An agent's reply is the conversation's first response, and reopens it when it was resolved or snoozed.</summary>
+    private static void Reopen(Conversation conversation, DateTimeOffset now, bool byAgent)
     {
-        conversation.MessageCount++;
-        conversation.LastMessageAt = now;
-        conversation.UpdatedAt = now;
         if (byAgent)
         {
             conversation.FirstResponseAt ??= now;
@@ -204,7 +204,6 @@ public sealed partial class OutboundService(
 
         if (conversation.Status is ConversationStatus.Resolved or ConversationStatus.Snoozed)
         {
-            // Replying to a resolved conversation reopens it.
             conversation.Status = ConversationStatus.Open;
             conversation.ResolvedAt = null;
             conversation.SnoozedUntil = null;

@@ -15,7 +15,6 @@ public static class NotificationsExtensions
             .Validate(o => o.FallbackChannels.All(c => FallbackChannelNames.Contains(c, StringComparer.OrdinalIgnoreCase)),
                 "Notifications:FallbackChannels may list only email, sms and whatsapp.")
             .ValidateOnStart();
-        builder.Services.AddScoped<ContactMessenger>();
         builder.Services.AddScoped<PreferenceChecker>();
         builder.Services.AddScoped<PushFallback>();
         builder.Services.AddSingleton<PushSweeper>();

@@ -19,7 +19,7 @@ namespace Hub.Server.Modules.Notifications;
 /// notification due again and two nodes never both send it.
 /// </summary>
 public sealed class PushFallback(
-    HubDbContext db, ContactMessenger messenger, PreferenceChecker preferences, IOptions<NotificationOptions> options, TimeProvider clock)
+    HubDbContext db, OutboundWriter outbound, PreferenceChecker preferences, IOptions<NotificationOptions> options, TimeProvider clock)
 {
     public const string EventType = "notification_fallback";
 
@@ -77,7 +77,7 @@ public sealed class PushFallback(
         await transaction.CommitAsync(cancellationToken);
         if (attempt.Message is not null)
         {
-            messenger.Wake();
+            outbound.Wake();
         }
 
         return attempt.Outcome;
@@ -102,7 +102,7 @@ public sealed class PushFallback(
                 continue;
             }
 
-            var result = await messenger.QueueAsync(contact, Compose(type, notification, verdict.Until), cancellationToken);
+            var result = await outbound.QueueAsync(contact.WorkspaceId, Compose(type, notification, verdict.Until) with { ContactId = contact.Id }, cancellationToken);
             if (!result.Queued)
             {
                 tried.Add(new(channel, result.RefusalCode!, result.Refusal!));

@@ -34,7 +34,7 @@ public sealed record ActionOutcome(bool Done, DecisionOutcome RefusedAs, string 
 /// </summary>
 public sealed class ActionRunner(
     HubDbContext db,
-    ContactMessenger messenger,
+    OutboundWriter outbound,
     NotificationCenter notifications,
     TemplateRenderer renderer,
     AssignmentService assignment,
@@ -75,8 +75,9 @@ public sealed class ActionRunner(
         }
 
         var rendered = renderer.Render(template, contact, trackedEvent.Properties);
-        var result = await messenger.QueueAsync(contact, new ContactMessage(channel, rendered.Subject, rendered.Text, channel == ChannelType.Email ? rendered.Html : null)
+        var result = await outbound.QueueAsync(contact.WorkspaceId, new ContactMessage(channel, rendered.Subject, rendered.Text, channel == ChannelType.Email ? rendered.Html : null)
         {
+            ContactId = contact.Id,
             NotBefore = deferUntil,
             Metadata = new()
             {
@@ -95,7 +96,7 @@ public sealed class ActionRunner(
             MessageId = result.Message.Id,
             AfterCommit = (_, _) =>
             {
-                messenger.Wake();
+                outbound.Wake();
                 return Task.CompletedTask;
             },
         };

@@ -2,12 +2,9 @@ using System.ComponentModel.DataAnnotations;
 using System.Net.Mail;
 using System.Text.Json;
 using Hub.Core.Channels;
-using Hub.Core.Delivery;
 using Hub.Core.Inbox;
 using Hub.Data;
 using Hub.Server.Modules.Delivery;
-using Hub.Server.Modules.Contacts;
-using Hub.Server.Modules.Inbox;
 using Hub.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -32,8 +29,7 @@ public static class ChannelTestApi
     public const string Text = "This is a test message from Hub. If you can read it, the channel works.";
 
     internal static async Task<Results<Accepted<ChannelTestResponse>, ValidationProblem, ProblemHttpResult>> SendAsync(
-        Guid id, ChannelTestRequest request, HubDbContext db, ContactResolver contacts, DeliverySignal signal, TimeProvider clock,
-        CancellationToken cancellationToken)
+        Guid id, ChannelTestRequest request, HubDbContext db, OutboundWriter outbound, CancellationToken cancellationToken)
     {
         var channel = await db.Channels.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (channel is null)
@@ -58,56 +54,21 @@ public static class ChannelTestApi
             return Problems.Invalid("to", problem);
         }
 
-        var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var contact = await contacts.ResolveAsync(channel.Type, to, null, cancellationToken);
-        var address = Addresses.Normalize(channel.Type, to);
-        var conversation = new Conversation
+        var sent = await outbound.SendAsync(channel.WorkspaceId, new ContactMessage(channel.Type, "Hub test message", Text)
         {
-            ContactId = contact.Id,
+            To = to,
             ChannelId = channel.Id,
-            ChannelType = channel.Type,
-            Status = ConversationStatus.Resolved, // nothing for an agent to do unless the recipient answers
-            Subject = "Hub test message",
-            ResolvedAt = now,
-            MessageCount = 1,
-            LastMessageAt = now,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        db.Conversations.Add(conversation);
-        var message = new Message
-        {
-            ConversationId = conversation.Id,
-            ChannelId = channel.Id,
-            ChannelType = channel.Type,
-            Direction = MessageDirection.Outbound,
-            Status = MessageStatus.Queued,
-            SenderType = SenderType.System,
-            Address = address,
-            Subject = channel.Type == ChannelType.Email ? "Hub test message" : null,
-            Text = Text,
-            Metadata = new Dictionary<string, JsonElement> { ["channel_test"] = JsonSerializer.SerializeToElement(true) },
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        message.IdempotencyKey = $"out:{message.Id:N}";
-        db.Messages.Add(message);
-        db.Outbox.Add(new OutboxEntry
-        {
-            MessageId = message.Id,
-            ChannelId = channel.Id,
-            Channel = channel.Type,
-            NextAttemptAt = now,
+            NewConversation = true, // its own resolved conversation: nothing for an agent to do unless the recipient answers
             MaxAttempts = 1, // a test shows what the provider says at once, rather than retrying for minutes
-            CreatedAt = now,
-            UpdatedAt = now,
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        signal.Wake();
+            Metadata = new Dictionary<string, JsonElement> { ["channel_test"] = JsonSerializer.SerializeToElement(true) },
+        }, cancellationToken);
+        if (sent.Message is not { } message)
+        {
+            return Problems.Unprocessable(new Dictionary<string, string[]> { ["to"] = [sent.Refusal!] }, "The test message can't be sent.");
+        }
+
         return TypedResults.Accepted($"/api/v1/messages/{message.Id}",
-            new ChannelTestResponse(message.Id, conversation.Id, channel.Id, channel.Provider, address, message.Status));
+            new ChannelTestResponse(message.Id, message.ConversationId, channel.Id, channel.Provider, message.Address!, message.Status));
     }
 
     private static string? AddressProblem(ChannelType type, string to)

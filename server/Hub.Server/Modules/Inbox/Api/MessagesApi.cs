@@ -119,14 +119,17 @@ public static class MessagesApi
         }
 
         var now = clock.GetUtcNow();
+        if (!message.Requeue(now))
+        {
+            return TypedResults.Problem($"Only failed messages can be retried; this one is {message.Status.ToString().ToLowerInvariant()}.",
+                statusCode: StatusCodes.Status409Conflict, title: "Not failed");
+        }
+
         outbox.State = OutboxState.Pending;
         outbox.Attempts = 0;
         outbox.NextAttemptAt = now;
         outbox.LastError = null;
         outbox.UpdatedAt = now;
-        message.Status = MessageStatus.Queued; // a manual retry is the one move backward the status model allows
-        message.FailureReason = null;
-        message.UpdatedAt = now;
         await db.SaveChangesAsync(cancellationToken);
         signal.Wake();
         return TypedResults.Accepted($"/api/v1/messages/{id}", MessageResponse.From(message, outbox));
