@@ -71,18 +71,7 @@ public sealed class Conversation : IWorkspaceOwned
     public DateTimeOffset UpdatedAt { get; set; }
 
     /// <summary>Back to the agents' open queue from any other status; returns whether anything changed.</summary>
-    public bool Reopen()
-    {
-        if (_status == ConversationStatus.Open)
-        {
-            return false;
-        }
-
-        _status = ConversationStatus.Open;
-        _resolvedAt = null;
-        _snoozedUntil = null;
-        return true;
-    }
+    public bool Reopen() => _status != ConversationStatus.Open && Become(ConversationStatus.Open);
 
     /// <summary>
     /// A new message on the thread (the contact writing, an agent replying) brings a resolved or snoozed conversation
@@ -92,46 +81,14 @@ public sealed class Conversation : IWorkspaceOwned
         _status is ConversationStatus.Resolved or ConversationStatus.Snoozed && Reopen();
 
     /// <summary>Out of the queue until <paramref name="until"/>; snoozing again moves the time.</summary>
-    public bool Snooze(DateTimeOffset until)
-    {
-        if (_status == ConversationStatus.Snoozed && _snoozedUntil == until)
-        {
-            return false;
-        }
-
-        _status = ConversationStatus.Snoozed;
-        _snoozedUntil = until;
-        _resolvedAt = null;
-        return true;
-    }
+    public bool Snooze(DateTimeOffset until) =>
+        !(_status == ConversationStatus.Snoozed && _snoozedUntil == until) && Become(ConversationStatus.Snoozed, snoozedUntil: until);
 
     /// <summary>Done: resolved at <paramref name="now"/>. Returns false when it already was, so "resolved" events fire once.</summary>
-    public bool Resolve(DateTimeOffset now)
-    {
-        if (_status == ConversationStatus.Resolved)
-        {
-            return false;
-        }
-
-        _status = ConversationStatus.Resolved;
-        _resolvedAt = now;
-        _snoozedUntil = null;
-        return true;
-    }
+    public bool Resolve(DateTimeOffset now) => _status != ConversationStatus.Resolved && Become(ConversationStatus.Resolved, resolvedAt: now);
 
     /// <summary>Waiting for triage (a bot, a form) before it counts as open.</summary>
-    public bool MarkPending()
-    {
-        if (_status == ConversationStatus.Pending)
-        {
-            return false;
-        }
-
-        _status = ConversationStatus.Pending;
-        _resolvedAt = null;
-        _snoozedUntil = null;
-        return true;
-    }
+    public bool MarkPending() => _status != ConversationStatus.Pending && Become(ConversationStatus.Pending);
 
     /// <summary>
     /// Moves to <paramref name="status"/> through the one method for it (what an agent's status menu does).
@@ -159,6 +116,15 @@ public sealed class Conversation : IWorkspaceOwned
 
     /// <summary>Back to the unassigned queue.</summary>
     public void Unassign() => _assigneeId = null;
+
+    /// <summary>The one place the status moves: only a resolved conversation has a resolution time, only a snoozed one a snooze.</summary>
+    private bool Become(ConversationStatus status, DateTimeOffset? resolvedAt = null, DateTimeOffset? snoozedUntil = null)
+    {
+        _status = status;
+        _resolvedAt = resolvedAt;
+        _snoozedUntil = snoozedUntil;
+        return true;
+    }
 }
 
 /// <summary>Where a conversation stands in the agents' workflow.</summary>

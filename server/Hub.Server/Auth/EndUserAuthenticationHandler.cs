@@ -36,6 +36,7 @@ internal sealed class EndUserAuthenticationHandler(
 
     /// <summary>The chat channel (one site's widget) the user's new conversations are filed under.</summary>
     public const string ChannelClaim = "chid";
+
     public const string ContactIdClaim = "contact_id";
     public const string EndUserRole = "end_user";
 
