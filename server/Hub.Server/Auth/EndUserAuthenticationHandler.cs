@@ -17,7 +17,8 @@ namespace Hub.Server.Auth;
 /// <summary>
 /// Authenticates end users on <c>/hubs/client</c> with a JWT (HS256) that the customer's backend signs
 /// with its workspace's client-token secret: <c>sub</c> = the user's id in the customer's system,
-/// <c>wid</c> = the workspace id, a short <c>exp</c>. The contact is found by that id, or created.
+/// <c>wid</c> = the workspace id, a short <c>exp</c>, and optionally <c>chid</c> = the chat channel the user writes
+/// on (the widget's tokens carry it). The contact is found by that id, or created.
 /// </summary>
 internal sealed class EndUserAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -32,6 +33,10 @@ internal sealed class EndUserAuthenticationHandler(
     public const string Audience = "hub-client";
 
     public const string WorkspaceClaim = "wid";
+
+    /// <summary>The chat channel (one site's widget) the user's new conversations are filed under.</summary>
+    public const string ChannelClaim = "chid";
+
     public const string ContactIdClaim = "contact_id";
     public const string EndUserRole = "end_user";
 
@@ -92,9 +97,23 @@ internal sealed class EndUserAuthenticationHandler(
             return AuthenticateResult.Fail("The token has no usable sub (user id).");
         }
 
+        Guid? channelId = null;
+        if (jwt.TryGetPayloadValue<string>(ChannelClaim, out var chid))
+        {
+            // Signed, but still checked: a conversation is only ever filed under an active chat channel of the workspace.
+            if (!Guid.TryParse(chid, out var parsed) || !await db.Channels.IgnoreQueryFilters().AsNoTracking().AnyAsync(
+                    c => c.Id == parsed && c.WorkspaceId == workspaceId && c.Type == Core.Channels.ChannelType.Chat && c.IsActive, Context.RequestAborted))
+            {
+                return AuthenticateResult.Fail("The token's chid is not an active chat channel of the workspace.");
+            }
+
+            channelId = parsed;
+        }
+
         var contactId = await FindOrCreateContactAsync(workspaceId, userId);
         var identity = new ClaimsIdentity(
             [
+                .. channelId is { } channel ? [new Claim(ChannelClaim, channel.ToString())] : Array.Empty<Claim>(),
                 new Claim(HubClaims.Subject, userId),
                 new Claim(HubClaims.Name, userId),
                 new Claim(HubClaims.WorkspaceId, workspaceId.ToString()),

@@ -30,6 +30,9 @@ public sealed class ClientHub(
 
     private string UserId => Context.User!.FindFirst(HubClaims.Subject)!.Value;
 
+    /// <summary>The widget's chat channel, when the token names one.</summary>
+    private Guid? ChannelId => Context.User!.FindFirst(EndUserAuthenticationHandler.ChannelClaim) is { } claim ? Guid.Parse(claim.Value) : null;
+
     public override async Task OnConnectedAsync()
     {
         // Order matters: join the group, then take the pushes that arrived while no device was here, and only
@@ -61,7 +64,7 @@ public sealed class ClientHub(
     [HubMethodName(RealtimeEventNames.MessageSend)]
     public async Task<SendMessageResult> SendMessage(SendMessageRequest request)
     {
-        var sent = await messaging.SendFromEndUserAsync(WorkspaceId, ContactId, UserId, request, Context.ConnectionAborted);
+        var sent = await messaging.SendFromEndUserAsync(WorkspaceId, ContactId, UserId, ChannelId, request, Context.ConnectionAborted);
         await typing.StopAsync(WorkspaceId, sent.ConversationId, UserId); // a sent message ends the typing indicator
         return sent;
     }

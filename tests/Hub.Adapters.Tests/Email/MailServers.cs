@@ -149,7 +149,7 @@ public sealed class RecordingInbox : IInboundProcessor
 
     public Func<InboundMessage, bool>? FailWhen { get; set; }
 
-    public Task<InboundResult> ReceiveAsync(InboundMessage message, CancellationToken cancellationToken)
+    public Task<InboundResult> ReceiveAsync(InboundMessage message, InboundStep? inTransaction, CancellationToken cancellationToken)
     {
         if (FailWhen?.Invoke(message) == true)
         {

@@ -77,6 +77,38 @@ public sealed class AssignmentAndSlaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Conversations_opened_at_the_same_moment_never_give_an_agent_more_than_their_capacity()
+    {
+        var admin = await _app.NewWorkspaceAsync($"Capacity {Guid.NewGuid():N}");
+        var workspace = Guid.Parse((await admin.GetJsonAsync("/api/v1/workspace")).Str("id"));
+        var presence = _app.Services.GetRequiredService<IPresenceTracker>();
+        var capacities = new Dictionary<string, int>();
+        foreach (var (name, capacity) in new[] { ("Eve", 2), ("Fay", 3) })
+        {
+            var member = await admin.PostJsonAsync("/api/v1/members",
+                new { email = $"{name}-{Guid.NewGuid():N}@example.com", display_name = name, role = "agent", password = "Agent-Passw0rd-1", conversation_capacity = capacity });
+            capacities[member.Str("id")] = capacity;
+            await presence.ConnectedAsync(workspace, PresenceKind.Member, member.Str("id"), $"c-{name}");
+        }
+
+        // A burst of new customers at once, each message opening its own conversation in its own scope (as webhooks do).
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() => ReceiveAsync(new InboundMessage
+        {
+            WorkspaceId = workspace, Channel = ChannelType.Sms, From = $"+1415555{i:D4}", To = "+14155550100",
+            Text = "Is my order on its way?", ExternalId = $"SM{Guid.NewGuid():N}", ReceivedAt = _clock.GetUtcNow(),
+        }))));
+
+        Assert.All(results, r => Assert.True(r.NewConversation));
+        await using var scope = _app.Scope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var ids = results.Select(r => r.ConversationId).ToList();
+        var load = await db.Conversations.IgnoreQueryFilters().Where(c => ids.Contains(c.Id) && c.AssigneeId != null)
+            .GroupBy(c => c.AssigneeId!.Value).Select(g => new { g.Key, Count = g.Count() }).ToListAsync();
+        // Each agent is filled exactly to their capacity, never beyond it; the rest wait unassigned.
+        Assert.Equal(capacities.OrderBy(c => c.Key).Select(c => (c.Key, c.Value)), load.OrderBy(l => l.Key.ToString()).Select(l => (l.Key.ToString(), l.Count)));
+    }
+
+    [Fact]
     public async Task Sla_warning_and_breach_fire_on_time_once_and_a_first_response_stops_the_clock()
     {
         var admin = await _app.SignedInAsync();

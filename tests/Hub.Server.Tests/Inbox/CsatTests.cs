@@ -85,7 +85,7 @@ public sealed class CsatTests(CsatApp app) : IClassFixture<CsatApp>
             await using var scope = app.Scope();
             scope.ServiceProvider.GetRequiredService<ScopedWorkspaceContext>().Use(workspace);
             return await scope.ServiceProvider.GetRequiredService<ConversationMessaging>()
-                .SendFromEndUserAsync(workspace, contactId, userId, new SendMessageRequest(null, text), CancellationToken.None);
+                .SendFromEndUserAsync(workspace, contactId, userId, null, new SendMessageRequest(null, text), CancellationToken.None);
         }
 
         var first = await VisitorSays("Where is my parcel?");

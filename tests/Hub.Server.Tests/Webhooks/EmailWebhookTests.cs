@@ -71,7 +71,7 @@ public class EmailWebhookApp : HubApp
 
     private sealed class RecordingInbox(ConcurrentQueue<InboundMessage> received) : IInboundProcessor
     {
-        public Task<InboundResult> ReceiveAsync(InboundMessage message, CancellationToken cancellationToken)
+        public Task<InboundResult> ReceiveAsync(InboundMessage message, InboundStep? inTransaction, CancellationToken cancellationToken)
         {
             received.Enqueue(message);
             return Task.FromResult(new InboundResult(Guid.NewGuid(), Guid.NewGuid(), true, false));

@@ -40,7 +40,7 @@ public sealed class TwilioWebhookTests(HubApp app)
         Derive(a, publicBaseUrl: null),
         Derive(a, publicBaseUrl: ProxyBase)));
 
-    private static WebApplicationFactory<Program> Derive(HubApp parent, string? publicBaseUrl) => parent.WithWebHostBuilder(b =>
+    private static WebApplicationFactory<Program> Derive(HubApp parent, string? publicBaseUrl, Action<IServiceCollection>? extra = null) => parent.WithWebHostBuilder(b =>
     {
         if (publicBaseUrl is not null)
         {
@@ -52,6 +52,7 @@ public sealed class TwilioWebhookTests(HubApp app)
             // These hosts share the fixture's database and only answer webhooks: their own delivery workers and
             // scheduled jobs would compete with the fixture's and disturb the other tests of the collection.
             services.RemoveAll<IHostedService>();
+            extra?.Invoke(services);
         });
     });
 
@@ -383,5 +384,62 @@ public sealed class TwilioWebhookTests(HubApp app)
         Assert.False(await SuppressedAsync());
         // The keywords are still messages in the conversation, so agents see why the customer went quiet.
         Assert.Equal(3, (await MessagesAsync(channelId)).Count);
+    }
+    [Fact]
+    public async Task A_stop_whose_suppression_fails_to_save_leaves_no_message_and_twilios_retry_saves_both()
+    {
+        var (channelId, token, number) = await CreateChannelAsync();
+        var failure = new FirstSuppressionFails();
+        await using var host = Derive(app, publicBaseUrl: null, services =>
+        {
+            services.ConfigureDbContext<Hub.Data.Sqlite.SqliteHubDbContext>(o => o.AddInterceptors(failure));
+            services.ConfigureDbContext<Hub.Data.Postgres.PostgresHubDbContext>(o => o.AddInterceptors(failure));
+        });
+        var client = host.CreateClient();
+        var customer = NewNumber();
+        var stop = Inbound(customer, number, "STOP", NewSid());
+        async Task<bool> SuppressedAsync()
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<HubDbContext>().Suppressions.IgnoreQueryFilters()
+                .AnyAsync(s => s.Address == customer && s.Channel == ChannelType.Sms);
+        }
+
+        // The store fails while saving the opt-out: Twilio gets an error, and nothing of the STOP is kept half-done.
+        try
+        {
+            Assert.False((await PostAsync(client, $"/webhooks/twilio/{channelId}/inbound", stop, token)).IsSuccessStatusCode);
+        }
+        catch (DbUpdateException)
+        {
+            // The test host hands the server's exception to the caller instead of a 500: Twilio would see an error either way.
+        }
+
+        Assert.DoesNotContain(await MessagesAsync(channelId), m => m.GetProperty("address").GetString() == customer);
+        Assert.False(await SuppressedAsync());
+
+        // Twilio retries the same message: now the STOP and the suppression are both there, once.
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, $"/webhooks/twilio/{channelId}/inbound", stop, token)).StatusCode);
+        Assert.Single(await MessagesAsync(channelId), m => m.GetProperty("address").GetString() == customer);
+        Assert.True(await SuppressedAsync());
+    }
+
+    /// <summary>The store failing once, just when a suppression is being saved.</summary>
+    private sealed class FirstSuppressionFails : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+    {
+        private int _failed;
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> SavingChangesAsync(
+            Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result,
+            CancellationToken cancellationToken = default)
+        {
+            if (eventData.Context!.ChangeTracker.Entries<Hub.Core.Delivery.Suppression>().Any(e => e.State == EntityState.Added)
+                && Interlocked.Exchange(ref _failed, 1) == 0)
+            {
+                throw new DbUpdateException("The store went away while saving the suppression.");
+            }
+
+            return base.SavingChangesAsync(eventData, result, cancellationToken);
+        }
     }
 }

@@ -60,11 +60,19 @@ public static class ClientTokensApi
         return TypedResults.Ok(new ClientTokenResponse(token, expires));
     }
 
-    /// <summary>What a customer's backend does to sign an end-user token (see README for other languages).</summary>
-    public static string Mint(string secret, Guid workspaceId, string userId, DateTimeOffset issuedAt, DateTimeOffset expires) =>
+    /// <summary>
+    /// What a customer's backend does to sign an end-user token (see README for other languages). A widget token
+    /// also names its <paramref name="channelId"/>, so the visitor's conversations are filed under that site's channel.
+    /// </summary>
+    public static string Mint(string secret, Guid workspaceId, string userId, DateTimeOffset issuedAt, DateTimeOffset expires, Guid? channelId = null) =>
         new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            Subject = new ClaimsIdentity([new Claim(HubClaims.Subject, userId), new Claim(EndUserAuthenticationHandler.WorkspaceClaim, workspaceId.ToString())]),
+            Subject = new ClaimsIdentity(
+            [
+                new Claim(HubClaims.Subject, userId),
+                new Claim(EndUserAuthenticationHandler.WorkspaceClaim, workspaceId.ToString()),
+                .. channelId is { } channel ? [new Claim(EndUserAuthenticationHandler.ChannelClaim, channel.ToString())] : Array.Empty<Claim>(),
+            ]),
             Audience = EndUserAuthenticationHandler.Audience,
             IssuedAt = issuedAt.UtcDateTime,
             NotBefore = issuedAt.UtcDateTime,

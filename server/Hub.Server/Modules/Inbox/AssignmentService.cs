@@ -15,6 +15,11 @@ namespace Hub.Server.Modules.Inbox;
 /// </summary>
 public sealed class AssignmentService(HubDbContext db, IPresenceTracker presence, TimeProvider clock)
 {
+    /// <summary>
+    /// The agent to assign a conversation to, or null when nobody online has room. Call it inside the transaction
+    /// that saves the assignment: the agents' capacity is held from the count until that transaction ends, so two
+    /// new conversations at once never both take an agent's last free place.
+    /// </summary>
     public async Task<Guid?> PickAsync(Guid workspaceId, string? team, CancellationToken cancellationToken)
     {
         var online = await presence.ListAsync(workspaceId, PresenceKind.Member);
@@ -23,6 +28,8 @@ public sealed class AssignmentService(HubDbContext db, IPresenceTracker presence
         {
             return null;
         }
+
+        await HoldCapacityAsync(onlineIds, cancellationToken);
 
         var agentRoleIds = await db.Roles.Where(r => r.Name == MemberRole.Agent || r.Name == MemberRole.Admin).Select(r => r.Id).ToListAsync(cancellationToken);
         var candidates = await db.Users
@@ -52,5 +59,20 @@ public sealed class AssignmentService(HubDbContext db, IPresenceTracker presence
 
         pick.LastAssignedAt = clock.GetUtcNow();
         return pick.Id;
+    }
+
+    /// <summary>
+    /// Makes the count of the agents' open conversations, and the assignment that follows it, one step per agent.
+    /// PostgreSQL: their member rows are locked (in id order, so two pickers never deadlock) until the caller's
+    /// transaction ends; a second picker waits, then counts the first one's conversation. SQLite needs nothing: every
+    /// transaction there begins <c>IMMEDIATE</c> (Microsoft.Data.Sqlite's default), so writers already run one at a time.
+    /// </summary>
+    private async Task HoldCapacityAsync(List<Guid> memberIds, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql() && db.Database.CurrentTransaction is not null)
+        {
+            var ids = memberIds.Order().ToArray();
+            await db.Database.ExecuteSqlAsync($"""SELECT "Id" FROM members WHERE "Id" = ANY({ids}) ORDER BY "Id" FOR UPDATE""", cancellationToken);
+        }
     }
 }

@@ -16,86 +16,40 @@ namespace Hub.Server.Modules.Inbox;
 public sealed class ConversationMessaging(
     HubDbContext db,
     RealtimeBatch realtime,
-    Inbox.SlaClock sla,
-    Inbox.AssignmentService assignment,
-    Inbox.MessageClassifier classifier,
-    IOptions<Inbox.InboxOptions> inbox,
+    IInboundProcessor inbox,
     IOptions<RealtimeOptions> options,
-    Inbox.CsatService csat,
     TimeProvider clock)
 {
-    /// <summary>An end user's chat message: into the given conversation, or their open chat conversation, or a new one.</summary>
-    public async Task<SendMessageResult> SendFromEndUserAsync(Guid workspaceId, Guid contactId, string userId, SendMessageRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// An end user's chat message: into the given conversation, or their open chat conversation on
+    /// <paramref name="channelId"/> (the widget's channel, when their token names one), or a new one. It takes the
+    /// inbox's one inbound path; the sequence number returned is the message's in the user's own stream.
+    /// </summary>
+    public async Task<SendMessageResult> SendFromEndUserAsync(Guid workspaceId, Guid contactId, string userId, Guid? channelId, SendMessageRequest request, CancellationToken cancellationToken)
     {
         var content = CheckContent(request.Content);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var now = clock.GetUtcNow();
-        Conversation? conversation;
-        var isNew = false;
+        var channel = ChannelType.Chat;
         if (request.ConversationId is { } id)
         {
-            conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id && c.ContactId == contactId, cancellationToken)
-                ?? throw new RealtimeRefusal("not_found", "No such conversation.");
-        }
-        else
-        {
-            conversation = await db.Conversations
-                .Where(c => c.ContactId == contactId && c.ChannelType == ChannelType.Chat && c.Status != ConversationStatus.Resolved)
-                .OrderByDescending(c => c.CreatedAt).FirstOrDefaultAsync(cancellationToken)
-                ?? await csat.AwaitingScoreAsync(contactId, ChannelType.Chat, null, cancellationToken); // a reply to the CSAT question
-            if (conversation is null)
-            {
-                var chatChannel = await db.Channels.Where(c => c.Type == ChannelType.Chat && c.IsActive).OrderBy(c => c.CreatedAt)
-                    .Select(c => (Guid?)c.Id).FirstOrDefaultAsync(cancellationToken);
-                conversation = new Conversation { ContactId = contactId, ChannelId = chatChannel, ChannelType = ChannelType.Chat, CreatedAt = now, UpdatedAt = now };
-                db.Conversations.Add(conversation);
-                isNew = true;
-            }
+            // Only their own conversation; a message into it travels as that conversation's channel does.
+            channel = await db.Conversations.Where(c => c.Id == id && c.ContactId == contactId).Select(c => (ChannelType?)c.ChannelType)
+                .FirstOrDefaultAsync(cancellationToken) ?? throw new RealtimeRefusal("not_found", "No such conversation.");
+            channelId = null;
         }
 
-        var message = new Message
+        var stored = await inbox.ReceiveAsync(new InboundMessage
         {
-            ConversationId = conversation.Id,
-            ChannelType = conversation.ChannelType,
-            Direction = MessageDirection.Inbound,
-            Status = MessageStatus.Received,
-            SenderType = SenderType.Contact,
-            SenderId = userId,
+            WorkspaceId = workspaceId,
+            ChannelId = channelId,
+            Channel = channel,
+            From = userId,
+            ContactId = contactId,
+            ConversationId = request.ConversationId,
             Text = content,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        classifier.Classify(message, conversation, isNew);
-        if (isNew)
-        {
-            await sla.StartAsync(conversation, cancellationToken);
-            if (inbox.Value.AutoAssign)
-            {
-                conversation.AssigneeId = await assignment.PickAsync(workspaceId, conversation.Team, cancellationToken);
-            }
-        }
-
-        // A CSAT score leaves the conversation resolved; anything else reopens it.
-        var scored = !isNew && await csat.TakeReplyAsync(conversation, message, cancellationToken);
-        db.Messages.Add(message);
-        Touch(conversation, now);
-        if (!scored)
-        {
-            conversation.UnreadCount++;
-        }
-
-        if (!scored && conversation.Status is ConversationStatus.Resolved or ConversationStatus.Snoozed)
-        {
-            conversation.Status = ConversationStatus.Open;
-            conversation.ResolvedAt = null;
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        var (_, userSeq) = await realtime.MessageAsync(workspaceId, RealtimeEventNames.MessageReceived, message, contactId, cancellationToken);
-        await realtime.ConversationAsync(workspaceId, conversation, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        await realtime.PublishAsync();
-        return new SendMessageResult(conversation.Id, message.Id, userSeq!.Value);
+            ExternalId = null, // it comes once, over the user's own connection
+            ReceivedAt = clock.GetUtcNow(),
+        }, cancellationToken);
+        return new SendMessageResult(stored.ConversationId, stored.MessageId, stored.ContactSeq!.Value);
     }
 
     /// <summary>

@@ -35,7 +35,7 @@ public static class InboundLimits
             Subject = Cut(NoNulOrNull(message.Subject), MaxSubject),
             Text = NoNul(message.Text),
             Html = NoNulOrNull(message.Html),
-            ExternalId = Fit(NoNul(message.ExternalId), MaxExternalId),
+            ExternalId = message.ExternalId is null ? null : Fit(NoNul(message.ExternalId), MaxExternalId),
             InReplyTo = NoNulOrNull(message.InReplyTo),
             References = [.. message.References.Select(NoNul)],
             Attachments = [.. message.Attachments.Select(a => a with { FileName = Cut(NoNul(a.FileName), 255)!, ContentType = Cut(NoNul(a.ContentType), 255)! })],

@@ -15,10 +15,11 @@ using Hub.Server.Modules.Contacts;
 namespace Hub.Server.Modules.Inbox;
 
 /// <summary>
-/// Where every inbound message lands: finds the contact and the conversation (email by In-Reply-To, then
-/// References, then contact + subject within a window — never across contacts; SMS/WhatsApp by the number
-/// pair), stores the message once (a re-delivered provider id is ignored), sets SLA deadlines, assigns, and
-/// pushes it to the agents.
+/// Where every inbound message lands, whatever the channel (email, SMS/WhatsApp, web chat): finds the contact and the
+/// conversation (email by In-Reply-To, then References, then contact + subject within a window — never across
+/// contacts; SMS/WhatsApp by the number pair; chat by the named conversation or the contact's open one on the widget's
+/// channel), stores the message once (a re-delivered provider id is ignored), reopens, sets SLA deadlines, classifies,
+/// assigns, announces it (live events, the <c>inbox.message.received</c> webhook) and commits all of it at once.
 /// </summary>
 public sealed class InboxService(
     HubDbContext db,
@@ -33,30 +34,33 @@ public sealed class InboxService(
     CsatService csat,
     TimeProvider clock) : IInboundProcessor
 {
-    public async Task<InboundResult> ReceiveAsync(InboundMessage inbound, CancellationToken cancellationToken)
+    public async Task<InboundResult> ReceiveAsync(InboundMessage inbound, InboundStep? inTransaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inbound);
         inbound = InboundLimits.Clean(inbound);
         workspace.Use(inbound.WorkspaceId);
-        var key = $"in:{inbound.Channel}:{inbound.ExternalId}";
-        var seen = await db.Messages.Where(m => m.IdempotencyKey == key).Select(m => new { m.Id, m.ConversationId }).FirstOrDefaultAsync(cancellationToken);
-        if (seen is not null)
+        var key = inbound.ExternalId is null ? null : $"in:{inbound.Channel}:{inbound.ExternalId}";
+        if (key is not null)
         {
-            return new InboundResult(seen.ConversationId, seen.Id, false, true);
+            var seen = await db.Messages.Where(m => m.IdempotencyKey == key).Select(m => new { m.Id, m.ConversationId }).FirstOrDefaultAsync(cancellationToken);
+            if (seen is not null)
+            {
+                return new InboundResult(seen.ConversationId, seen.Id, false, true);
+            }
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var contact = await contacts.ResolveAsync(inbound.Channel, inbound.From, inbound.FromName, cancellationToken);
+        var contactId = inbound.ContactId ?? (await contacts.ResolveAsync(inbound.Channel, inbound.From, inbound.FromName, cancellationToken)).Id;
         var now = clock.GetUtcNow();
         var threadKey = ThreadKey(inbound);
-        var conversation = await FindConversationAsync(inbound, contact.Id, threadKey, cancellationToken);
+        var conversation = await FindConversationAsync(inbound, contactId, threadKey, cancellationToken);
         var isNew = conversation is null;
         if (conversation is null)
         {
             conversation = new Conversation
             {
-                ContactId = contact.Id,
-                ChannelId = inbound.ChannelId,
+                ContactId = contactId,
+                ChannelId = inbound.ChannelId ?? await DefaultChannelAsync(inbound.Channel, cancellationToken),
                 ChannelType = inbound.Channel,
                 Subject = inbound.Subject,
                 ThreadKey = threadKey,
@@ -69,13 +73,14 @@ public sealed class InboxService(
         var message = new Message
         {
             ConversationId = conversation.Id,
-            ChannelId = inbound.ChannelId,
+            ChannelId = inbound.ChannelId ?? conversation.ChannelId,
             ChannelType = inbound.Channel,
             Direction = MessageDirection.Inbound,
             Status = MessageStatus.Received,
             SenderType = SenderType.Contact,
-            SenderId = contact.Id.ToString(),
-            Address = Addresses.Normalize(inbound.Channel, inbound.From),
+            // A signed-in chat user is known by their own user id, the one their clients compare messages with.
+            SenderId = inbound.ContactId is null ? contactId.ToString() : inbound.From,
+            Address = inbound.ContactId is null ? Addresses.Normalize(inbound.Channel, inbound.From) : null,
             Subject = inbound.Subject,
             Text = inbound.Text,
             Html = inbound.Html,
@@ -88,11 +93,9 @@ public sealed class InboxService(
         };
         // A CSAT score leaves the conversation resolved; anything else reopens it.
         var scored = !isNew && await csat.TakeReplyAsync(conversation, message, cancellationToken);
-        if (!scored && conversation.Status is ConversationStatus.Resolved or ConversationStatus.Snoozed)
+        if (!scored)
         {
-            conversation.Status = ConversationStatus.Open;
-            conversation.ResolvedAt = null;
-            conversation.SnoozedUntil = null;
+            conversation.ReopenOnNewMessage();
         }
 
         classifier.Classify(message, conversation, isNew);
@@ -110,16 +113,17 @@ public sealed class InboxService(
 
         conversation.LastMessageAt = now;
         conversation.UpdatedAt = now;
-        if (isNew && options.Value.AutoAssign && conversation.AssigneeId is null)
+        if (isNew && options.Value.AutoAssign && conversation.AssigneeId is null
+            && await assignment.PickAsync(inbound.WorkspaceId, conversation.Team, cancellationToken) is { } assignee)
         {
-            conversation.AssigneeId = await assignment.PickAsync(inbound.WorkspaceId, conversation.Team, cancellationToken);
+            conversation.Assign(assignee);
         }
 
         try
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException) when (key is not null)
         {
             await transaction.RollbackAsync(cancellationToken);
             if (!await IsDuplicateAsync(key, cancellationToken))
@@ -132,16 +136,29 @@ public sealed class InboxService(
             return new InboundResult(winner.ConversationId, winner.Id, false, true);
         }
 
+        if (inTransaction is not null)
+        {
+            await inTransaction(new InboundResult(conversation.Id, message.Id, isNew, false), cancellationToken);
+        }
+
         await webhooks.PublishAsync(inbound.WorkspaceId, Core.Webhooks.WebhookSubjects.MessageReceived, WebhookData.Message(message), null, cancellationToken);
-        await realtime.MessageAsync(inbound.WorkspaceId, RealtimeEventNames.MessageReceived, message, null, cancellationToken);
+        // A signed-in sender (chat) has their own stream on Hub: it gets the message too, so their other devices see it.
+        var (_, contactSeq) = await realtime.MessageAsync(inbound.WorkspaceId, RealtimeEventNames.MessageReceived, message,
+            inbound.ContactId, cancellationToken);
         await realtime.ConversationAsync(inbound.WorkspaceId, conversation, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await realtime.PublishAsync();
-        return new InboundResult(conversation.Id, message.Id, isNew, false);
+        return new InboundResult(conversation.Id, message.Id, isNew, false, contactSeq);
     }
 
     private async Task<Conversation?> FindConversationAsync(InboundMessage inbound, Guid contactId, string? threadKey, CancellationToken cancellationToken)
     {
+        if (inbound.ConversationId is { } named)
+        {
+            // The sender checked it is theirs; it is read again here to be changed in this transaction.
+            return await db.Conversations.FirstAsync(c => c.Id == named && c.ContactId == contactId, cancellationToken);
+        }
+
         if (inbound.Channel == ChannelType.Email)
         {
             // Headers first: the message replied to, then any id of the thread, newest first.
@@ -171,11 +188,23 @@ public sealed class InboxService(
             return recent.FirstOrDefault(c => Addresses.NormalizeSubject(c.Subject) == subject);
         }
 
+        // Chat: one site's widget never continues another site's conversation, so the channel is part of the thread.
+        var channelId = inbound.Channel == ChannelType.Chat ? inbound.ChannelId : null;
         return await db.Conversations
-            .Where(c => c.ContactId == contactId && c.ChannelType == inbound.Channel && c.ThreadKey == threadKey && c.Status != ConversationStatus.Resolved)
+            .Where(c => c.ContactId == contactId && c.ChannelType == inbound.Channel && c.ThreadKey == threadKey && c.Status != ConversationStatus.Resolved
+                && (channelId == null || c.ChannelId == channelId))
             .OrderByDescending(c => c.CreatedAt).FirstOrDefaultAsync(cancellationToken)
             ?? await csat.AwaitingScoreAsync(contactId, inbound.Channel, threadKey, cancellationToken); // a reply to the CSAT question
     }
+
+    /// <summary>
+    /// The channel a new conversation is filed under when the message did not say (a chat user whose token the
+    /// customer's backend signed, not a widget): the workspace's first active channel of the type.
+    /// </summary>
+    private Task<Guid?> DefaultChannelAsync(ChannelType type, CancellationToken cancellationToken) =>
+        type == ChannelType.Chat
+            ? db.Channels.Where(c => c.Type == type && c.IsActive).OrderBy(c => c.CreatedAt).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(cancellationToken)
+            : Task.FromResult<Guid?>(null);
 
     private static string? ThreadKey(InboundMessage inbound) => inbound.Channel switch
     {

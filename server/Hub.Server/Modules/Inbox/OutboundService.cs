@@ -202,12 +202,7 @@ public sealed partial class OutboundService(
             conversation.FirstResponseAt ??= now;
         }
 
-        if (conversation.Status is ConversationStatus.Resolved or ConversationStatus.Snoozed)
-        {
-            conversation.Status = ConversationStatus.Open;
-            conversation.ResolvedAt = null;
-            conversation.SnoozedUntil = null;
-        }
+        conversation.ReopenOnNewMessage(); // replying to a resolved conversation reopens it
     }
 
     private static string ReplySubject(string? subject) =>

@@ -180,7 +180,7 @@ public sealed class ActionRunner(
             }
         }
 
-        conversation.AssigneeId = assignee;
+        conversation.Assign(assignee.Value);
         conversation.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
         await realtime.ConversationAsync(trackedEvent.WorkspaceId, conversation, cancellationToken);

@@ -26,7 +26,8 @@ public sealed record WidgetSessionResponse(string Token, string VisitorId, DateT
 /// <summary>
 /// The public entry point of the web chat widget (<c>adapters/Hub.Adapters.Chat</c>): anonymous website visitors
 /// have no backend of their own to sign end-user tokens, so Hub signs one for a visitor id it hands out
-/// (<c>v_…</c>, never a customer's real user id) against the public key of an active <c>chat</c> channel.
+/// (<c>v_…</c>, never a customer's real user id) against the public key of an active <c>chat</c> channel. The token
+/// names that channel, so with two sites (two chat channels) each site's conversations stay under its own channel.
 /// </summary>
 public static partial class WidgetApi
 {
@@ -87,7 +88,7 @@ public static partial class WidgetApi
         // Anonymous: no workspace context yet, so the filter is bypassed and the key itself picks the workspace.
         var channel = await db.Channels.IgnoreQueryFilters().AsNoTracking()
             .Where(c => c.Address == key && c.Type == ChannelType.Chat && c.IsActive)
-            .Select(c => new { c.WorkspaceId })
+            .Select(c => new { c.Id, c.WorkspaceId })
             .FirstOrDefaultAsync(cancellationToken);
         var secret = channel is null
             ? null
@@ -107,7 +108,7 @@ public static partial class WidgetApi
         var now = clock.GetUtcNow();
         var lifetime = TokenLifetime < options.Value.MaxClientTokenLifetime ? TokenLifetime : options.Value.MaxClientTokenLifetime;
         var expires = now + lifetime;
-        var token = ClientTokensApi.Mint(secret, channel.WorkspaceId, visitorId, now, expires);
+        var token = ClientTokensApi.Mint(secret, channel.WorkspaceId, visitorId, now, expires, channel.Id);
         var hubUrl = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/hubs/client";
         return TypedResults.Ok(new WidgetSessionResponse(token, visitorId, expires, hubUrl));
     }

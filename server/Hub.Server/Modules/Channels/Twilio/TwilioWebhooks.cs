@@ -6,6 +6,7 @@ using Hub.Core.Inbox;
 using Hub.Data;
 using Hub.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -39,9 +40,10 @@ public static partial class TwilioWebhooks
     }
 
     internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> ReceiveAsync(
-        Guid channelId, HttpContext http, HubDbContext db, TimeProvider clock, ILoggerFactory loggers, CancellationToken cancellationToken)
+        Guid channelId, HttpContext http, HubDbContext db, ChannelSecrets secrets, IOptionsMonitor<TwilioOptions> options,
+        [FromServices] IInboundProcessor? processor, TimeProvider clock, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var (channel, form, refused) = await VerifyAsync(channelId, http, db, loggers, cancellationToken);
+        var (channel, form, refused) = await VerifyAsync(channelId, http, db, secrets, options.CurrentValue, loggers, cancellationToken);
         if (refused is not null)
         {
             return refused;
@@ -58,26 +60,23 @@ public static partial class TwilioWebhooks
             return Problem(StatusCodes.Status400BadRequest, "Bad request", $"From is longer than {Inbox.InboundLimits.MaxAddress} characters.");
         }
 
-        var processor = http.RequestServices.GetService<IInboundProcessor>();
         if (processor is null)
         {
             return Problem(StatusCodes.Status503ServiceUnavailable, "Inbox unavailable", "This node does not process inbound messages.");
         }
 
-        await processor.ReceiveAsync(inbound, cancellationToken);
-        var consent = TwilioWebhookForm.Consent(form.Values);
-        if (consent.ChangesConsent)
-        {
-            await TwilioConsent.ApplyAsync(http.RequestServices, db, inbound, consent, clock.GetUtcNow(), cancellationToken);
-        }
+        // STOP/START is saved in the message's own transaction: a failure loses neither, and Twilio's retry redoes both.
+        var consent = TwilioConsent.StepFor(db, inbound, TwilioWebhookForm.Consent(form.Values), clock.GetUtcNow());
+        await processor.ReceiveAsync(inbound, consent, cancellationToken);
 
         return TypedResults.Content(EmptyTwiml, "text/xml", System.Text.Encoding.UTF8);
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> StatusAsync(
-        Guid channelId, HttpContext http, HubDbContext db, TimeProvider clock, ILoggerFactory loggers, CancellationToken cancellationToken)
+        Guid channelId, HttpContext http, HubDbContext db, ChannelSecrets secrets, IOptionsMonitor<TwilioOptions> options,
+        [FromServices] IDeliveryStatusSink? sink, TimeProvider clock, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var (channel, form, refused) = await VerifyAsync(channelId, http, db, loggers, cancellationToken);
+        var (channel, form, refused) = await VerifyAsync(channelId, http, db, secrets, options.CurrentValue, loggers, cancellationToken);
         if (refused is not null)
         {
             return refused;
@@ -89,7 +88,6 @@ public static partial class TwilioWebhooks
             return Problem(StatusCodes.Status400BadRequest, "Bad request", "The form has no MessageSid or MessageStatus.");
         }
 
-        var sink = http.RequestServices.GetService<IDeliveryStatusSink>();
         if (sink is null)
         {
             return Problem(StatusCodes.Status503ServiceUnavailable, "Delivery unavailable", "This node does not process status callbacks.");
@@ -120,7 +118,8 @@ public static partial class TwilioWebhooks
 
     /// <summary>The channel and the verified form, or the answer that refuses the request.</summary>
     private static async Task<(Channel? Channel, TwilioForm? Form, ProblemHttpResult? Refused)> VerifyAsync(
-        Guid channelId, HttpContext http, HubDbContext db, ILoggerFactory loggers, CancellationToken cancellationToken)
+        Guid channelId, HttpContext http, HubDbContext db, ChannelSecrets secrets, TwilioOptions options, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
         // The caller is anonymous: no workspace is signed in, so the lookup crosses workspaces on purpose.
         var channel = await db.Channels.IgnoreQueryFilters().AsNoTracking()
@@ -148,10 +147,10 @@ public static partial class TwilioWebhooks
             return (null, null, Problem(StatusCodes.Status400BadRequest, "Bad request", $"The form could not be read: {ex.Message}"));
         }
 
-        var authToken = http.RequestServices.GetRequiredService<ChannelSecrets>().Reveal(channel).TryGetValue(TwilioChannelSettings.AuthToken, out var token) && token.ValueKind == JsonValueKind.String
+        var authToken = secrets.Reveal(channel).TryGetValue(TwilioChannelSettings.AuthToken, out var token) && token.ValueKind == JsonValueKind.String
             ? token.GetString()
             : null;
-        var url = PublicUrl(http.Request, http.RequestServices.GetRequiredService<IOptionsMonitor<TwilioOptions>>().CurrentValue);
+        var url = PublicUrl(http.Request, options);
         var signature = http.Request.Headers[TwilioSignature.Header].FirstOrDefault();
         if (string.IsNullOrEmpty(authToken) || !TwilioSignature.IsValid(authToken, url, form.Pairs, signature))
         {

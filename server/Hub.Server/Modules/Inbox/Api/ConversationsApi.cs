@@ -247,12 +247,9 @@ public static class ConversationsApi
 
         var now = clock.GetUtcNow();
         var resolved = false;
-        if (request.Status is { } status && status != conversation.Status)
+        if (request.Status is { } status && conversation.MoveTo(status, now, request.SnoozedUntil))
         {
             resolved = status == ConversationStatus.Resolved;
-            conversation.Status = status;
-            conversation.ResolvedAt = status == ConversationStatus.Resolved ? now : null;
-            conversation.SnoozedUntil = status == ConversationStatus.Snoozed ? request.SnoozedUntil : null;
         }
 
         if (request.Priority is { } priority && priority != conversation.Priority)
@@ -261,7 +258,15 @@ public static class ConversationsApi
             await sla.StartAsync(conversation, cancellationToken);
         }
 
-        conversation.AssigneeId = request.Unassign == true ? null : request.AssigneeId ?? conversation.AssigneeId;
+        if (request.Unassign == true)
+        {
+            conversation.Unassign();
+        }
+        else if (request.AssigneeId is { } newAssignee)
+        {
+            conversation.Assign(newAssignee);
+        }
+
         conversation.Team = request.Team ?? conversation.Team;
         conversation.Labels = request.Labels?.Select(l => l.Trim().ToLowerInvariant()).Distinct().ToList() ?? conversation.Labels;
         conversation.Subject = request.Subject ?? conversation.Subject;
@@ -299,28 +304,24 @@ public static class ConversationsApi
             return Problems.NotFound("Conversation");
         }
 
-        Guid? assignee = request.AssigneeId;
-        if (assignee is { } chosen)
+        if (request.AssigneeId is { } chosen
+            && !await db.Users.AnyAsync(m => m.Id == chosen && m.WorkspaceId == workspace.WorkspaceId, cancellationToken))
         {
-            if (!await db.Users.AnyAsync(m => m.Id == chosen && m.WorkspaceId == workspace.WorkspaceId, cancellationToken))
-            {
-                return Problems.Invalid("assignee_id", "No such member in this workspace.");
-            }
+            return Problems.Invalid("assignee_id", "No such member in this workspace.");
         }
-        else
+
+        // The pick and the save share a transaction: it holds the agents' capacity until the assignment is committed.
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            assignee = await assignment.PickAsync(workspace.WorkspaceId!.Value, conversation.Team, cancellationToken);
+            var assignee = request.AssigneeId ?? await assignment.PickAsync(workspace.WorkspaceId!.Value, conversation.Team, cancellationToken);
             if (assignee is null)
             {
                 return TypedResults.Problem("No online agent of the team has room for another conversation.",
                     statusCode: StatusCodes.Status409Conflict, title: "Nobody to assign");
             }
-        }
 
-        conversation.AssigneeId = assignee;
-        conversation.UpdatedAt = clock.GetUtcNow();
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
+            conversation.Assign(assignee.Value);
+            conversation.UpdatedAt = clock.GetUtcNow();
             await db.SaveChangesAsync(cancellationToken);
             await realtime.ConversationAsync(workspace.WorkspaceId!.Value, conversation, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
