@@ -14,7 +14,6 @@ public static class OutboundWebhooksExtensions
         var services = builder.Services;
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<WebhookPublisher>();
-        services.AddScoped<WebhookClaimer>();
         services.AddScoped<WebhookDispatcher>();
         services.AddScoped<IMessageStatusObserver, WebhookStatusObserver>();
         services.AddHttpClient(WebhookDispatcher.ClientName)
