@@ -72,14 +72,8 @@ public sealed class CampaignRecipient : IWorkspaceOwned
     public void Queue(Guid messageId, ChannelType channel, string? address, DateTimeOffset now)
     {
         EnsureUnsent(RecipientState.Queued);
-        State = RecipientState.Queued;
-        Reason = null;
-        Detail = null;
-        MessageId = messageId;
-        Channel = channel;
-        Address = address;
+        HandOver(RecipientState.Queued, messageId, channel, address, now);
         QueuedAt = now;
-        UpdatedAt = now;
     }
 
     /// <summary>
@@ -93,16 +87,9 @@ public sealed class CampaignRecipient : IWorkspaceOwned
             throw Refused(RecipientState.Sent);
         }
 
-        var queuedAt = IsUnsent ? now : QueuedAt;
-        State = RecipientState.Sent;
-        Reason = null;
-        Detail = null;
-        MessageId = messageId;
-        Channel = channel;
-        Address = address;
-        QueuedAt = queuedAt;
+        QueuedAt = IsUnsent ? now : QueuedAt;
+        HandOver(RecipientState.Sent, messageId, channel, address, now);
         SentAt = now;
-        UpdatedAt = now;
     }
 
     /// <summary>Not sent, on purpose: <paramref name="reason"/> is a <see cref="SkipReasons"/> code, the detail says it in words.</summary>
@@ -148,6 +135,17 @@ public sealed class CampaignRecipient : IWorkspaceOwned
         Reason = reason;
         Detail = detail;
         FailedAt = now;
+        UpdatedAt = now;
+    }
+
+    private void HandOver(RecipientState to, Guid messageId, ChannelType channel, string? address, DateTimeOffset now)
+    {
+        State = to;
+        Reason = null;
+        Detail = null;
+        MessageId = messageId;
+        Channel = channel;
+        Address = address;
         UpdatedAt = now;
     }
 
