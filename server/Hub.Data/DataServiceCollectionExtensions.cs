@@ -1,3 +1,4 @@
+using Hub.Data.Claims;
 using Hub.Data.Postgres;
 using Hub.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -22,6 +23,8 @@ public static class DataServiceCollectionExtensions
             services.AddDbContext<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite(sqliteConnectionString));
         }
 
+        services.AddScoped<RowClaimer>();
+        services.AddScoped<UnitOfWork>();
         return services;
     }
 }

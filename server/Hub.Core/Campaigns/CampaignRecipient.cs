@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+using Hub.Core.Channels;
 using Hub.Core.Workspaces;
 
 namespace Hub.Core.Campaigns;
@@ -7,6 +9,8 @@ namespace Hub.Core.Campaigns;
 /// before anything is sent, so a pause, a stop or a crash can always tell who still has to get the message and
 /// who already has it. A row becomes <see cref="RecipientState.Queued"/> in the same transaction that writes
 /// its message and outbox row: there is no moment where one exists without the other.
+/// The state moves only through the methods below, each guarding its own move: a row still waiting (pending, or
+/// deferred) is queued, sent as a push, skipped or deferred; a queued row is sent; a queued or sent one fails.
 /// </summary>
 public sealed class CampaignRecipient : IWorkspaceOwned
 {
@@ -39,7 +43,7 @@ public sealed class CampaignRecipient : IWorkspaceOwned
     public Guid? MessageId { get; set; }
 
     /// <summary>The channel the recipient gets the message on (for multi-channel campaigns, the one chosen for them).</summary>
-    public Channels.ChannelType? Channel { get; set; }
+    public ChannelType? Channel { get; set; }
 
     /// <summary>The address the message went to.</summary>
     public string? Address { get; set; }
@@ -53,6 +57,107 @@ public sealed class CampaignRecipient : IWorkspaceOwned
     public DateTimeOffset? SentAt { get; set; }
 
     public DateTimeOffset? FailedAt { get; set; }
+
+    /// <summary>Not sent yet and not given up on: pending, or deferred (for its quiet hours or an A/B winner).</summary>
+    public static Expression<Func<CampaignRecipient, bool>> Unsent { get; } = r => r.State == RecipientState.Pending || r.State == RecipientState.Deferred;
+
+    /// <summary>Waiting for its turn at <paramref name="now"/>: pending, or deferred to a time that has come.</summary>
+    public static Expression<Func<CampaignRecipient, bool>> DueAt(DateTimeOffset now) =>
+        r => r.State == RecipientState.Pending || (r.State == RecipientState.Deferred && r.NotBefore <= now);
+
+    /// <summary>Whether the row still waits to be sent (see <see cref="Unsent"/>).</summary>
+    public bool IsUnsent => State is RecipientState.Pending or RecipientState.Deferred;
+
+    /// <summary>Its message and outbox row were written in this transaction: delivery has it now.</summary>
+    public void Queue(Guid messageId, ChannelType channel, string? address, DateTimeOffset now)
+    {
+        EnsureUnsent(RecipientState.Queued);
+        HandOver(RecipientState.Queued, messageId, channel, address, now);
+        QueuedAt = now;
+    }
+
+    /// <summary>
+    /// Sent at once, with no delivery step in between (a push notification: stored and on the user's stream in this
+    /// transaction), or a queued message the provider accepted.
+    /// </summary>
+    public void Send(Guid messageId, ChannelType channel, string? address, DateTimeOffset now)
+    {
+        if (!IsUnsent && State != RecipientState.Queued)
+        {
+            throw Refused(RecipientState.Sent);
+        }
+
+        QueuedAt = IsUnsent ? now : QueuedAt;
+        HandOver(RecipientState.Sent, messageId, channel, address, now);
+        SentAt = now;
+    }
+
+    /// <summary>Not sent, on purpose: <paramref name="reason"/> is a <see cref="SkipReasons"/> code, the detail says it in words.</summary>
+    public void Skip(string reason, string? detail, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        EnsureUnsent(RecipientState.Skipped);
+        State = RecipientState.Skipped;
+        Reason = reason;
+        Detail = detail;
+        UpdatedAt = now;
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="until"/> (the end of the contact's quiet hours), or with no time until it is let go
+    /// (<see cref="HoldForWinner"/>). A due deferred row may be deferred again.
+    /// </summary>
+    public void Defer(string reason, string? detail, DateTimeOffset? until, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        EnsureUnsent(RecipientState.Deferred);
+        State = RecipientState.Deferred;
+        Reason = reason;
+        Detail = detail;
+        NotBefore = until;
+        UpdatedAt = now;
+    }
+
+    /// <summary>Outside the A/B test cohort: waits, with no time set, until a winner is chosen for it.</summary>
+    public void HoldForWinner(DateTimeOffset now) =>
+        Defer(VariantSplit.HeldForWinner, "Outside the A/B test cohort: waits for the winning variant.", null, now);
+
+    /// <summary>Delivery failed or bounced, after it was queued (or even after the provider took it).</summary>
+    public void Fail(string reason, string? detail, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (State is not (RecipientState.Queued or RecipientState.Sent))
+        {
+            throw Refused(RecipientState.Failed);
+        }
+
+        State = RecipientState.Failed;
+        Reason = reason;
+        Detail = detail;
+        FailedAt = now;
+        UpdatedAt = now;
+    }
+
+    private void HandOver(RecipientState to, Guid messageId, ChannelType channel, string? address, DateTimeOffset now)
+    {
+        State = to;
+        Reason = null;
+        Detail = null;
+        MessageId = messageId;
+        Channel = channel;
+        Address = address;
+        UpdatedAt = now;
+    }
+
+    private void EnsureUnsent(RecipientState to)
+    {
+        if (!IsUnsent)
+        {
+            throw Refused(to);
+        }
+    }
+
+    private InvalidOperationException Refused(RecipientState to) => new($"A {State.ToString().ToLowerInvariant()} campaign recipient can't become {to.ToString().ToLowerInvariant()}.");
 }
 
 /// <summary>Where one recipient stands.</summary>

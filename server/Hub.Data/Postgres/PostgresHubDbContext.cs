@@ -1,4 +1,5 @@
 using Hub.Core.Workspaces;
+using Hub.Data.Claims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
@@ -6,7 +7,15 @@ namespace Hub.Data.Postgres;
 
 /// <summary>PostgreSQL, for production and scale-out. Owns the PostgreSQL migrations.</summary>
 public sealed class PostgresHubDbContext(DbContextOptions<PostgresHubDbContext> options, IWorkspaceContext workspace)
-    : HubDbContext(options, workspace);
+    : HubDbContext(options, workspace)
+{
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder)
+    {
+        base.OnConfiguring(optionsBuilder);
+        // Here rather than at registration, so every PostgreSQL context (tests and tools build their own) locks claims.
+        optionsBuilder.AddInterceptors(SkipLockedInterceptor.Instance);
+    }
+}
 
 /// <summary>Lets <c>dotnet ef</c> build the PostgreSQL model without starting the host.</summary>
 internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresHubDbContext>

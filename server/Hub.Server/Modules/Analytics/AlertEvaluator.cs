@@ -112,15 +112,14 @@ public sealed partial class AlertEvaluator(IServiceScopeFactory scopes, Analytic
 
         // The alert and its webhook deliveries (analytics.alert.raised / cleared) commit together.
         var message = AnalyticsAlertMessage.From(alertEvent);
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            var subject = alertEvent.State == AlertState.Raised ? WebhookSubjects.AlertRaised : WebhookSubjects.AlertCleared;
-            await scope.ServiceProvider.GetRequiredService<WebhookPublisher>().PublishAsync(workspaceId, subject, message, null, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        await scope.ServiceProvider.GetRequiredService<RealtimeDispatcher>().AnalyticsAlertAsync(workspaceId, message);
+        var work = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
+        await using var change = await work.BeginAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        var subject = alertEvent.State == AlertState.Raised ? WebhookSubjects.AlertRaised : WebhookSubjects.AlertCleared;
+        await scope.ServiceProvider.GetRequiredService<WebhookPublisher>().PublishAsync(workspaceId, subject, message, null, cancellationToken);
+        var dispatcher = scope.ServiceProvider.GetRequiredService<RealtimeDispatcher>();
+        work.AfterCommit(_ => dispatcher.AnalyticsAlertAsync(workspaceId, message));
+        await change.CommitAsync(cancellationToken);
         return message;
     }
 

@@ -17,6 +17,7 @@ namespace Hub.Server.Modules.Campaigns;
 /// </summary>
 public sealed partial class AbWinnerDecider(
     HubDbContext db,
+    UnitOfWork work,
     CampaignTracking tracking,
     CampaignLive live,
     IOptions<CampaignOptions> options,
@@ -83,12 +84,12 @@ public sealed partial class AbWinnerDecider(
             Variants = [.. rates],
         };
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var change = await work.BeginAsync(cancellationToken);
         var won = await db.Campaigns.Where(c => c.Id == campaign.Id && c.CurrentRun == run && c.AbDecidedRun != run)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.AbDecidedRun, run).SetProperty(c => c.AbTest, result).SetProperty(c => c.UpdatedAt, now), cancellationToken);
         if (won != 1)
         {
-            await transaction.RollbackAsync(cancellationToken);
+            await change.RollbackAsync(cancellationToken);
             return null;
         }
 
@@ -96,12 +97,12 @@ public sealed partial class AbWinnerDecider(
             .Where(r => r.CampaignId == campaign.Id && r.Run == run && r.State == RecipientState.Deferred && r.Reason == VariantSplit.HeldForWinner)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Variant, winner).SetProperty(r => r.State, RecipientState.Pending)
                 .SetProperty(r => r.Reason, (string?)null).SetProperty(r => r.Detail, (string?)null).SetProperty(r => r.UpdatedAt, now), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        live.Changed(work, campaign.WorkspaceId, campaign.Id);
+        await change.CommitAsync(cancellationToken);
         campaign.AbDecidedRun = run;
         campaign.AbTest = result;
         LogDecided(logger, campaign.Id, run, winner, reason, released);
 
-        live.Changed(campaign.WorkspaceId, campaign.Id);
         await live.PublishAsync(new CampaignAnalyticsEventMessage(
             campaign.Id, Guid.CreateVersion7(), CampaignAnalyticsTypes.AbWinnerDecided, CampaignLive.ExecutionId(campaign.Id, run), now, null,
             new Dictionary<string, int>(), new Dictionary<string, int>(), new Dictionary<string, object?>

@@ -10,13 +10,13 @@ namespace Hub.Server.Modules.Campaigns;
 /// The moves of a campaign's status that more than one caller makes (the API, the sweep): each is one conditional
 /// update, so two callers racing (two nodes, a click and a sweep) can't both make the same move.
 /// </summary>
-public sealed class CampaignLifecycle(HubDbContext db, CampaignLive live, WebhookPublisher webhooks, TimeProvider clock)
+public sealed class CampaignLifecycle(HubDbContext db, UnitOfWork work, CampaignLive live, WebhookPublisher webhooks, TimeProvider clock)
 {
     /// <summary>Begins the next run: a fresh ledger (run number + 1) to expand. False when the campaign was not in <paramref name="from"/>.</summary>
     public async Task<bool> BeginRunAsync(Guid campaignId, CampaignStatus from, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        await using var change = await work.BeginAsync(cancellationToken);
         var moved = await db.Campaigns.IgnoreQueryFilters().Where(c => c.Id == campaignId && c.Status == from)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.Status, CampaignStatus.Running)
@@ -34,18 +34,10 @@ public sealed class CampaignLifecycle(HubDbContext db, CampaignLive live, Webhoo
             CampaignAnalytics.Record(db, workspaceId, campaignId, AnalyticsEventTypes.CampaignExecuted, now);
             await db.SaveChangesAsync(cancellationToken);
             await webhooks.PublishCampaignAsync(campaignId, "started", cancellationToken);
+            live.Changed(work, workspaceId, campaignId);
         }
 
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        if (moved == 1)
-        {
-            await TellAsync(campaignId, cancellationToken);
-        }
-
+        await change.CommitAsync(cancellationToken);
         return moved == 1;
     }
 
@@ -79,7 +71,7 @@ public sealed class CampaignLifecycle(HubDbContext db, CampaignLive live, Webhoo
     {
         ArgumentNullException.ThrowIfNull(campaign);
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var change = await work.BeginAsync(cancellationToken);
         var stopped = await db.Campaigns.Where(c => c.Id == campaign.Id && c.Status == campaign.Status)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CampaignStatus.Cancelled).SetProperty(c => c.CompletedAt, now)
                 .SetProperty(c => c.NextRunAt, (DateTimeOffset?)null).SetProperty(c => c.UpdatedAt, now), cancellationToken);
@@ -88,12 +80,12 @@ public sealed class CampaignLifecycle(HubDbContext db, CampaignLive live, Webhoo
             return false;
         }
 
-        await db.CampaignRecipients.Where(r => r.CampaignId == campaign.Id && (r.State == RecipientState.Pending || r.State == RecipientState.Deferred))
+        await db.CampaignRecipients.Where(r => r.CampaignId == campaign.Id).Where(CampaignRecipient.Unsent)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.State, RecipientState.Skipped).SetProperty(r => r.Reason, SkipReasons.Cancelled)
                 .SetProperty(r => r.Detail, "The campaign was stopped before this recipient's turn.").SetProperty(r => r.UpdatedAt, now), cancellationToken);
         await webhooks.PublishCampaignAsync(campaign.Id, "cancelled", cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        live.Changed(campaign.WorkspaceId, campaign.Id);
+        live.Changed(work, campaign.WorkspaceId, campaign.Id);
+        await change.CommitAsync(cancellationToken);
         return true;
     }
 }

@@ -61,6 +61,20 @@ public sealed partial class CampaignLive(
         }
     }
 
+    /// <summary>Marks the campaign as <see cref="Changed(Guid, Guid)"/> once <paramref name="work"/> commits; not if it rolls back.</summary>
+    public void Changed(UnitOfWork work, Guid workspaceId, Guid campaignId)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        work.AfterCommit(() => Changed(workspaceId, campaignId));
+    }
+
+    /// <summary>Adds the counts to the roll-up (<see cref="Count(Guid, Guid, string, bool, int)"/>) once <paramref name="work"/> commits.</summary>
+    public void Count(UnitOfWork work, Guid workspaceId, Guid campaignId, string type, bool human, int count = 1)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        work.AfterCommit(() => Count(workspaceId, campaignId, type, human, count));
+    }
+
     /// <summary>Adds <paramref name="count"/> events of <paramref name="type"/> (a <see cref="CampaignAnalyticsTypes"/> key) to the next roll-up.</summary>
     public void Count(Guid workspaceId, Guid campaignId, string type, bool human, int count = 1)
     {

@@ -3,6 +3,7 @@ using Hub.Core.Analytics;
 using Hub.Core.Campaigns;
 using Hub.Core.Channels;
 using Hub.Data;
+using Hub.Data.Claims;
 using Hub.Server.Auth;
 using Hub.Server.Modules.Delivery;
 using Hub.Server.Modules.Notifications;
@@ -33,6 +34,8 @@ public sealed record CampaignTurn(int Queued, int Skipped, int Deferred, bool Fi
 /// </summary>
 public sealed partial class CampaignRunner(
     HubDbContext db,
+    UnitOfWork work,
+    RowClaimer claimer,
     ScopedWorkspaceContext workspace,
     AudienceQuery audience,
     RecipientChecks checks,
@@ -168,22 +171,15 @@ public sealed partial class CampaignRunner(
                         Run = run,
                         ContactId = contact.Id,
                         Variant = variant,
-                        State = verdict.State,
-                        Reason = verdict.Reason,
-                        Detail = verdict.Detail,
-                        NotBefore = verdict.NotBefore,
                         Address = verdict.Address,
                         Channel = verdict.Channel,
                         CreatedAt = now,
                         UpdatedAt = now,
                     };
+                    verdict.ApplyTo(row, now);
                     if (held && row.State != RecipientState.Skipped)
                     {
-                        // Outside the A/B test cohort: waits (no not-before) until a winner is chosen for it.
-                        row.State = RecipientState.Deferred;
-                        row.Reason = VariantSplit.HeldForWinner;
-                        row.Detail = "Outside the A/B test cohort: waits for the winning variant.";
-                        row.NotBefore = null;
+                        row.HoldForWinner(now);
                     }
 
                     db.CampaignRecipients.Add(row);
@@ -222,55 +218,27 @@ public sealed partial class CampaignRunner(
         var size = Math.Max(1, campaign.Settings.RateLimit > 0 ? Math.Min(campaign.Settings.BatchSize, campaign.Settings.RateLimit) : campaign.Settings.BatchSize);
         var id = campaign.Id;
         var run = campaign.CurrentRun;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        List<Guid> ids;
-        if (db.Database.IsNpgsql())
-        {
-            ids = await db.Database.SqlQuery<Guid>($"""
-                SELECT "Id" AS "Value" FROM campaign_recipients
-                WHERE "CampaignId" = {id} AND "Run" = {run}
-                  AND ("State" = 'Pending' OR ("State" = 'Deferred' AND "NotBefore" <= {now}))
-                ORDER BY "Id"
-                LIMIT {size}
-                FOR UPDATE SKIP LOCKED
-                """).ToListAsync(cancellationToken);
-        }
-        else
-        {
-            ids = await db.CampaignRecipients.Where(r => r.CampaignId == id && r.Run == run
-                    && (r.State == RecipientState.Pending || (r.State == RecipientState.Deferred && r.NotBefore <= now)))
-                .OrderBy(r => r.Id).Select(r => r.Id).Take(size).ToListAsync(cancellationToken);
-        }
-
-        if (ids.Count == 0)
+        await using var change = await work.BeginAsync(cancellationToken);
+        // The claim holds for this transaction: under PostgreSQL the rows are locked, under SQLite the transaction
+        // holds the one write lock; either way a parallel runner or a stop can't take them until we commit.
+        var rows = await claimer.LockAsync(Waiting(id, run), size, cancellationToken);
+        if (rows.Count == 0)
         {
             return null;
         }
 
-        // The claim: only rows still waiting are ours. Under SQLite the transaction holds the one write lock, under
-        // PostgreSQL the rows are locked; either way a parallel runner or a stop can't take them until we commit.
-        var claimed = await db.CampaignRecipients
-            .Where(r => ids.Contains(r.Id) && (r.State == RecipientState.Pending || (r.State == RecipientState.Deferred && r.NotBefore <= now)))
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.UpdatedAt, now), cancellationToken);
-        if (claimed != ids.Count)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return new BatchResult(0, 0, 0);
-        }
-
-        var rows = await db.CampaignRecipients.Where(r => ids.Contains(r.Id)).OrderBy(r => r.Id).ToListAsync(cancellationToken);
+        db.CampaignRecipients.AttachRange(rows);
         var contactIds = rows.Select(r => r.ContactId).ToList();
         var contacts = await db.Contacts.AsNoTracking().Where(c => contactIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
         var verdicts = await checks.CheckAsync(campaign, channels, contacts.Values, now, cancellationToken);
         int queued = 0, skipped = 0, deferred = 0, pushed = 0;
         foreach (var row in rows)
         {
-            row.UpdatedAt = now;
             var contact = contacts[row.ContactId];
             var verdict = verdicts[row.ContactId];
+            verdict.ApplyTo(row, now);
             if (verdict.State == RecipientState.Skipped)
             {
-                Skip(row, verdict.Reason!, verdict.Detail);
                 skipped++;
                 continue;
             }
@@ -279,10 +247,6 @@ public sealed partial class CampaignRunner(
             row.Channel = channel;
             if (verdict.State == RecipientState.Deferred)
             {
-                row.State = RecipientState.Deferred;
-                row.Reason = verdict.Reason;
-                row.Detail = verdict.Detail;
-                row.NotBefore = verdict.NotBefore;
                 deferred++;
                 continue;
             }
@@ -297,20 +261,14 @@ public sealed partial class CampaignRunner(
             };
             if (channel == ChannelType.Push)
             {
-                // Stored (and appended to the user's stream) in this transaction; pushed to devices after the commit.
+                // Stored (and appended to the user's stream) in this change; pushed to devices after its commit.
                 var notification = await notifications.QueueAsync(campaign.WorkspaceId, new PushRequest(contact.Id, contact.ExternalId!, composed.Subject ?? campaign.Name, composed.Text)
                 {
                     Data = metadata,
                     Category = campaign.Category,
                     Fallback = false,
                 }, cancellationToken);
-                row.State = RecipientState.Sent;
-                row.Reason = null;
-                row.Detail = null;
-                row.MessageId = notification.Id;
-                row.Address = contact.ExternalId;
-                row.QueuedAt = now;
-                row.SentAt = now;
+                row.Send(notification.Id, channel, contact.ExternalId, now);
                 queued++;
                 pushed++;
                 continue;
@@ -325,17 +283,12 @@ public sealed partial class CampaignRunner(
             }, cancellationToken);
             if (result.Message is not { } message)
             {
-                Skip(row, result.RefusalCode ?? SkipReasons.NoChannel, result.Refusal);
+                row.Skip(result.RefusalCode ?? SkipReasons.NoChannel, result.Refusal, now);
                 skipped++;
                 continue;
             }
 
-            row.State = RecipientState.Queued;
-            row.Reason = null;
-            row.Detail = null;
-            row.MessageId = message.Id;
-            row.Address = message.Address;
-            row.QueuedAt = now;
+            row.Queue(message.Id, channel, message.Address, now);
             queued++;
         }
 
@@ -350,38 +303,31 @@ public sealed partial class CampaignRunner(
             : await db.Campaigns.AsNoTracking().Where(c => c.Id == id).Select(c => c.Status).FirstOrDefaultAsync(cancellationToken) == CampaignStatus.Running;
         if (!stillRunning)
         {
-            await transaction.RollbackAsync(cancellationToken);
+            await change.RollbackAsync(cancellationToken); // and its pushes are never sent
             db.ChangeTracker.Clear();
-            notifications.DiscardQueued();
             return new BatchResult(0, 0, 0);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        work.AfterCommit(messenger.Wake);
+        live.Count(work, campaign.WorkspaceId, campaign.Id, Hub.Core.Realtime.CampaignAnalyticsTypes.Sent, human: false, pushed);
+        live.Changed(work, campaign.WorkspaceId, campaign.Id);
+        await change.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
-        messenger.Wake();
-        if (pushed > 0)
-        {
-            await notifications.PublishQueuedAsync(cancellationToken);
-            live.Count(campaign.WorkspaceId, campaign.Id, Hub.Core.Realtime.CampaignAnalyticsTypes.Sent, human: false, pushed);
-        }
-
-        live.Changed(campaign.WorkspaceId, campaign.Id);
         return new BatchResult(queued, skipped, deferred);
-
-        static void Skip(CampaignRecipient row, string reason, string? detail)
-        {
-            row.State = RecipientState.Skipped;
-            row.Reason = reason;
-            row.Detail = detail;
-        }
     }
+
+    /// <summary>A run's ledger rows whose turn has come, in ledger order, as the <see cref="RowClaimer"/> takes them.</summary>
+    private static ClaimSpec<CampaignRecipient> Waiting(Guid campaignId, int run) => new()
+    {
+        Waiting = (rows, now) => rows.Where(r => r.CampaignId == campaignId && r.Run == run).Where(CampaignRecipient.DueAt(now)),
+        Order = rows => rows.OrderBy(r => r.Id),
+    };
 
     /// <summary>When no recipient waits any more: completed, or scheduled for the next run of a recurring campaign.</summary>
     private async Task<bool> FinishIfDoneAsync(Campaign campaign, CancellationToken cancellationToken)
     {
         var run = campaign.CurrentRun;
-        if (await db.CampaignRecipients.AnyAsync(r => r.CampaignId == campaign.Id && r.Run == run
-                && (r.State == RecipientState.Pending || r.State == RecipientState.Deferred), cancellationToken))
+        if (await db.CampaignRecipients.Where(r => r.CampaignId == campaign.Id && r.Run == run).AnyAsync(CampaignRecipient.Unsent, cancellationToken))
         {
             return false; // deferred rows wait for their quiet hours to end (or for an A/B winner)
         }
@@ -389,7 +335,7 @@ public sealed partial class CampaignRunner(
         var now = clock.GetUtcNow();
         var next = ScheduleMath.NextRun(campaign.Schedule, campaign.StartedAt ?? now);
         var status = next is null ? CampaignStatus.Completed : CampaignStatus.Scheduled;
-        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        await using var change = await work.BeginAsync(cancellationToken);
         var finished = await db.Campaigns.Where(c => c.Id == campaign.Id && c.Status == CampaignStatus.Running && c.CurrentRun == run)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, status).SetProperty(c => c.NextRunAt, next)
                 .SetProperty(c => c.CompletedAt, next is null ? now : null).SetProperty(c => c.UpdatedAt, now), cancellationToken);
@@ -399,16 +345,12 @@ public sealed partial class CampaignRunner(
             CampaignAnalytics.Record(db, campaign.WorkspaceId, campaign.Id, AnalyticsEventTypes.CampaignCompleted, now);
             await db.SaveChangesAsync(cancellationToken);
             await webhooks.PublishCampaignAsync(campaign.Id, next is null ? "completed" : "scheduled", cancellationToken);
+            live.Changed(work, campaign.WorkspaceId, campaign.Id);
         }
 
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(cancellationToken);
-        }
-
+        await change.CommitAsync(cancellationToken);
         if (finished == 1)
         {
-            live.Changed(campaign.WorkspaceId, campaign.Id);
             LogFinished(logger, campaign.Id, run, status);
         }
 
@@ -418,7 +360,7 @@ public sealed partial class CampaignRunner(
     private async Task FailAsync(Campaign campaign, string error, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        await using var change = await work.BeginAsync(cancellationToken);
         if (await db.Campaigns.Where(c => c.Id == campaign.Id && c.Status == CampaignStatus.Running)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CampaignStatus.Failed).SetProperty(c => c.LastError, error)
                 .SetProperty(c => c.CompletedAt, now).SetProperty(c => c.UpdatedAt, now), cancellationToken) == 1)
@@ -428,12 +370,8 @@ public sealed partial class CampaignRunner(
             await webhooks.PublishCampaignAsync(campaign.Id, "failed", cancellationToken);
         }
 
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        live.Changed(campaign.WorkspaceId, campaign.Id);
+        live.Changed(work, campaign.WorkspaceId, campaign.Id);
+        await change.CommitAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId} run {Run}: {Total} recipients written into the ledger")]

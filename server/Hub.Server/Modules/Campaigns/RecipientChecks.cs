@@ -23,6 +23,24 @@ public sealed record RecipientVerdict(RecipientState State, string? Reason, stri
     public static RecipientVerdict Send(string address) => new(RecipientState.Pending, null, null, null, address);
 
     public static RecipientVerdict Skip(string reason, string detail) => new(RecipientState.Skipped, reason, detail, null, null);
+
+    /// <summary>
+    /// Moves a ledger row that is still waiting as the verdict says: skipped or deferred, with the reason. A verdict to
+    /// send leaves it waiting for the sender.
+    /// </summary>
+    public void ApplyTo(CampaignRecipient row, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        switch (State)
+        {
+            case RecipientState.Skipped:
+                row.Skip(Reason ?? SkipReasons.NoChannel, Detail, now);
+                break;
+            case RecipientState.Deferred:
+                row.Defer(Reason ?? SkipReasons.QuietHoursDeferred, Detail, NotBefore, now);
+                break;
+        }
+    }
 }
 
 /// <summary>

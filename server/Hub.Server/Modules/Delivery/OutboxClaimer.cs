@@ -1,48 +1,27 @@
 using Hub.Core.Delivery;
 using Hub.Data;
+using Hub.Data.Claims;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Modules.Delivery;
 
 /// <summary>
-/// Claims due outbox rows for one worker. PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>, so parallel workers on
-/// any number of nodes never take the same row and never wait on each other. SQLite serializes writers, so a
-/// conditional update is the single-claimer equivalent.
+/// The outbox's rows for the <see cref="RowClaimer"/>: pending and due, oldest due first, leased to one worker.
+/// Also finds the rows a worker left in doubt.
 /// </summary>
-public sealed class OutboxClaimer(HubDbContext db, TimeProvider clock)
+public sealed class OutboxClaimer(RowClaimer claimer, HubDbContext db, TimeProvider clock)
 {
-    public async Task<IReadOnlyList<OutboxEntry>> ClaimAsync(string worker, int batchSize, TimeSpan lease, CancellationToken cancellationToken)
+    /// <summary>Due outbox rows, as the <see cref="RowClaimer"/> takes them.</summary>
+    public static ClaimSpec<OutboxEntry> Due { get; } = new()
     {
-        var now = clock.GetUtcNow();
-        var until = now + lease;
-        if (db.Database.IsNpgsql())
-        {
-            return await db.Outbox.FromSql($"""
-                UPDATE outbox SET "LockedBy" = {worker}, "LockedUntil" = {until}
-                WHERE "Id" IN (
-                    SELECT "Id" FROM outbox
-                    WHERE "State" = 'Pending' AND "NextAttemptAt" <= {now} AND ("LockedUntil" IS NULL OR "LockedUntil" < {now})
-                    ORDER BY "NextAttemptAt"
-                    LIMIT {batchSize}
-                    FOR UPDATE SKIP LOCKED)
-                RETURNING *
-                """).IgnoreQueryFilters().AsNoTracking().ToListAsync(cancellationToken);
-        }
+        Waiting = (rows, now) => rows.Where(o => o.State == OutboxState.Pending && o.NextAttemptAt <= now),
+        Order = rows => rows.OrderBy(o => o.NextAttemptAt),
+        LeaseUntil = nameof(OutboxEntry.LockedUntil),
+        LeaseHolder = nameof(OutboxEntry.LockedBy),
+    };
 
-        var candidates = await db.Outbox.IgnoreQueryFilters()
-            .Where(o => o.State == OutboxState.Pending && o.NextAttemptAt <= now && (o.LockedUntil == null || o.LockedUntil < now))
-            .OrderBy(o => o.NextAttemptAt).Select(o => o.Id).Take(batchSize).ToListAsync(cancellationToken);
-        if (candidates.Count == 0)
-        {
-            return [];
-        }
-
-        await db.Outbox.IgnoreQueryFilters()
-            .Where(o => candidates.Contains(o.Id) && o.State == OutboxState.Pending && (o.LockedUntil == null || o.LockedUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedBy, worker).SetProperty(o => o.LockedUntil, until), cancellationToken);
-        return await db.Outbox.IgnoreQueryFilters().AsNoTracking()
-            .Where(o => candidates.Contains(o.Id) && o.LockedBy == worker && o.LockedUntil == until).ToListAsync(cancellationToken);
-    }
+    public Task<IReadOnlyList<OutboxEntry>> ClaimAsync(string worker, int batchSize, TimeSpan lease, CancellationToken cancellationToken) =>
+        claimer.ClaimAsync(Due, worker, batchSize, lease, cancellationToken);
 
     /// <summary>
     /// Rows left in <see cref="OutboxState.Sending"/> past their lease: a worker stopped while talking to the

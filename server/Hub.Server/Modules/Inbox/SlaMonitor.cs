@@ -1,7 +1,6 @@
 using Hub.Core.Analytics;
 using Hub.Core.Inbox;
 using Hub.Core.Realtime;
-using Hub.Data.Realtime;
 using Hub.Data;
 using Hub.Server.Modules.Analytics;
 using Hub.Server.Modules.Inbox;
@@ -17,7 +16,7 @@ namespace Hub.Server.Modules.Inbox;
 /// <c>inbox.sla.breach</c> when it passed it — each once per conversation, even with several nodes checking
 /// (the flag is set by a conditional update, and only the node whose update took raises the event).
 /// </summary>
-public sealed class SlaMonitor(HubDbContext db, EventStreamStore streams, RealtimeDispatcher dispatcher, TimeProvider clock)
+public sealed class SlaMonitor(HubDbContext db, UnitOfWork work, RealtimeDispatcher dispatcher, TimeProvider clock)
 {
     public async Task<int> CheckAsync(CancellationToken cancellationToken)
     {
@@ -39,9 +38,8 @@ public sealed class SlaMonitor(HubDbContext db, EventStreamStore streams, Realti
 
             if (now >= due)
             {
-                if (await BreachAsync(c, now, cancellationToken))
+                if (await BreachAsync(c, target, due, now, cancellationToken))
                 {
-                    await RaiseAsync(c, RealtimeEventNames.SlaBreach, target, due, cancellationToken);
                     raised++;
                 }
 
@@ -50,9 +48,8 @@ public sealed class SlaMonitor(HubDbContext db, EventStreamStore streams, Realti
 
             var warnAt = policies.FirstOrDefault(p => p.WorkspaceId == c.WorkspaceId && p.Priority == c.Priority)?.WarnAt ?? 0.8;
             var warnFrom = c.CreatedAt + ((due - c.CreatedAt) * warnAt);
-            if (c.SlaWarnedAt is null && now >= warnFrom && await ClaimAsync(c.Id, breach: false, now, cancellationToken))
+            if (c.SlaWarnedAt is null && now >= warnFrom && await WarnAsync(c, target, due, now, cancellationToken))
             {
-                await RaiseAsync(c, RealtimeEventNames.SlaWarning, target, due, cancellationToken);
                 raised++;
             }
         }
@@ -60,10 +57,13 @@ public sealed class SlaMonitor(HubDbContext db, EventStreamStore streams, Realti
         return raised;
     }
 
-    /// <summary>Claims the breach and records <c>sla_breached</c> in the same transaction (the claim is a bulk update the analytics interceptor can't see).</summary>
-    private async Task<bool> BreachAsync(Conversation c, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims the breach, records <c>sla_breached</c> (the claim is a bulk update the analytics interceptor can't see)
+    /// and appends <c>inbox.sla.breach</c> in one change; the agents get it once that commits.
+    /// </summary>
+    private async Task<bool> BreachAsync(Conversation c, string target, DateTimeOffset due, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        await using var change = await work.BeginAsync(cancellationToken);
         if (!await ClaimAsync(c.Id, breach: true, now, cancellationToken))
         {
             return false;
@@ -79,12 +79,22 @@ public sealed class SlaMonitor(HubDbContext db, EventStreamStore streams, Realti
                 ["team"] = AnalyticsRecorder.Json(c.Team),
             },
         });
-        await db.SaveChangesAsync(cancellationToken);
-        if (transaction is not null)
+        await RaiseAsync(c, RealtimeEventNames.SlaBreach, target, due, cancellationToken);
+        await change.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Claims the warning and appends <c>inbox.sla.warning</c> in one change; the agents get it once that commits.</summary>
+    private async Task<bool> WarnAsync(Conversation c, string target, DateTimeOffset due, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var change = await work.BeginAsync(cancellationToken);
+        if (!await ClaimAsync(c.Id, breach: false, now, cancellationToken))
         {
-            await transaction.CommitAsync(cancellationToken);
+            return false;
         }
 
+        await RaiseAsync(c, RealtimeEventNames.SlaWarning, target, due, cancellationToken);
+        await change.CommitAsync(cancellationToken);
         return true;
     }
 
@@ -96,9 +106,7 @@ public sealed class SlaMonitor(HubDbContext db, EventStreamStore streams, Realti
             : await query.Where(c => c.SlaWarnedAt == null).ExecuteUpdateAsync(s => s.SetProperty(c => c.SlaWarnedAt, now), cancellationToken) == 1;
     }
 
-    private async Task RaiseAsync(Conversation c, string eventName, string target, DateTimeOffset due, CancellationToken cancellationToken)
-    {
-        var e = await streams.AppendAsync(c.WorkspaceId, Streams.Workspace(c.WorkspaceId), eventName, new SlaAlert(c.Id, target, due, c.AssigneeId), cancellationToken);
-        await dispatcher.SlaAsync(e);
-    }
+    private Task RaiseAsync(Conversation c, string eventName, string target, DateTimeOffset due, CancellationToken cancellationToken) =>
+        work.AppendAsync(c.WorkspaceId, Streams.Workspace(c.WorkspaceId), eventName, new SlaAlert(c.Id, target, due, c.AssigneeId),
+            (e, _) => dispatcher.SlaAsync(e), cancellationToken);
 }

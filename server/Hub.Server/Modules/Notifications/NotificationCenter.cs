@@ -3,7 +3,6 @@ using Hub.Core.Notifications;
 using Hub.Core.Realtime;
 using Hub.Core.Rules;
 using Hub.Data;
-using Hub.Data.Realtime;
 using Hub.Server.Modules.Delivery;
 using Hub.Server.Modules.Notifications;
 using Microsoft.EntityFrameworkCore;
@@ -20,33 +19,27 @@ namespace Hub.Server.Modules.Notifications;
 /// </summary>
 public sealed class NotificationCenter(
     HubDbContext db,
-    EventStreamStore streams,
+    UnitOfWork work,
     RealtimeDispatcher dispatcher,
     IPresenceTracker presence,
     IOptions<NotificationOptions> options,
     Campaigns.CampaignLive campaigns,
     TimeProvider clock)
 {
-    private readonly List<(Guid WorkspaceId, Guid ContactId, string UserId, StreamEvent<PushNotificationMessage> Event)> _queued = [];
-
     /// <summary>Stores the push and sends it to the user's connected devices (or keeps it for the next one to connect).</summary>
     public async Task<Notification> PushAsync(Guid workspaceId, PushRequest request, CancellationToken cancellationToken)
     {
-        Notification notification;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
-            notification = await QueueAsync(workspaceId, request, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        await PublishQueuedAsync(cancellationToken);
+        await using var change = await work.BeginAsync(cancellationToken);
+        var notification = await QueueAsync(workspaceId, request, cancellationToken);
+        await change.CommitAsync(cancellationToken);
         return notification;
     }
 
     /// <summary>
     /// Stores the push inside the caller's open transaction (so a rule's suppression claim, its decision and the
     /// push commit together) and appends it to the user's stream unless it is held back
-    /// (<see cref="PushRequest.DeliverAfter"/>). Call <see cref="PublishQueuedAsync"/> after the commit.
+    /// (<see cref="PushRequest.DeliverAfter"/>). It is pushed to the user's devices when the caller's
+    /// <see cref="UnitOfWork"/> commits.
     /// </summary>
     public async Task<Notification> QueueAsync(Guid workspaceId, PushRequest request, CancellationToken cancellationToken)
     {
@@ -83,7 +76,7 @@ public sealed class NotificationCenter(
 
     /// <summary>
     /// Sends a held-back push now (its quiet hours ended): appends it to the user's stream inside the caller's
-    /// transaction; <see cref="PublishQueuedAsync"/> after the commit.
+    /// transaction; pushed when the caller's <see cref="UnitOfWork"/> commits.
     /// </summary>
     public async Task ReleaseAsync(Guid workspaceId, Notification notification, string userId, CancellationToken cancellationToken)
     {
@@ -93,31 +86,20 @@ public sealed class NotificationCenter(
         await AppendAsync(workspaceId, notification, userId, cancellationToken);
     }
 
-    /// <summary>Pushes what <see cref="QueueAsync"/> and <see cref="ReleaseAsync"/> appended; call after commit.</summary>
-    public async Task PublishQueuedAsync(CancellationToken cancellationToken)
-    {
-        foreach (var (workspaceId, contactId, userId, pushed) in _queued)
-        {
-            await dispatcher.NotificationAsync(pushed);
-            if (await presence.GetAsync(workspaceId, PresenceKind.EndUser, userId) != PresenceStatus.Offline)
-            {
-                await MarkDeliveredAsync(contactId, pushed.Seq, cancellationToken);
-            }
-        }
-
-        _queued.Clear();
-    }
-
-    /// <summary>Forgets what was queued for publishing: the caller rolled its transaction back.</summary>
-    public void DiscardQueued() => _queued.Clear();
-
     private async Task AppendAsync(Guid workspaceId, Notification notification, string userId, CancellationToken cancellationToken)
     {
-        var pushed = await streams.AppendAsync(workspaceId, Streams.User(notification.ContactId), RealtimeEventNames.NotificationPush,
-            PushNotificationMessage.From(notification, userId), cancellationToken);
+        var contactId = notification.ContactId;
+        var pushed = await work.AppendAsync(workspaceId, Streams.User(contactId), RealtimeEventNames.NotificationPush,
+            PushNotificationMessage.From(notification, userId), async (pushed, ct) =>
+            {
+                await dispatcher.NotificationAsync(pushed);
+                if (await presence.GetAsync(workspaceId, PresenceKind.EndUser, userId) != PresenceStatus.Offline)
+                {
+                    await MarkDeliveredAsync(contactId, pushed.Seq, ct);
+                }
+            }, cancellationToken);
         notification.StreamSeq = pushed.Seq;
         await db.SaveChangesAsync(cancellationToken);
-        _queued.Add((workspaceId, notification.ContactId, userId, pushed));
     }
 
     /// <summary>

@@ -64,23 +64,20 @@ public sealed partial class PushSweeper(
         scope.ServiceProvider.GetRequiredService<ScopedWorkspaceContext>().Use(due.WorkspaceId);
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         var center = scope.ServiceProvider.GetRequiredService<NotificationCenter>();
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        await using var change = await scope.ServiceProvider.GetRequiredService<UnitOfWork>().BeginAsync(cancellationToken);
+        var claimed = await db.Notifications.Where(n => n.Id == due.Id && n.DeliverAfter != null && n.DeliverAfter <= now)
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.DeliverAfter, (DateTimeOffset?)null), cancellationToken);
+        if (claimed == 0)
         {
-            var claimed = await db.Notifications.Where(n => n.Id == due.Id && n.DeliverAfter != null && n.DeliverAfter <= now)
-                .ExecuteUpdateAsync(s => s.SetProperty(n => n.DeliverAfter, (DateTimeOffset?)null), cancellationToken);
-            if (claimed == 0)
-            {
-                return false; // another node released it
-            }
-
-            var notification = await db.Notifications.FirstAsync(n => n.Id == due.Id, cancellationToken);
-            var userId = await db.Contacts.Where(c => c.Id == notification.ContactId).Select(c => c.ExternalId).FirstOrDefaultAsync(cancellationToken)
-                ?? notification.ContactId.ToString();
-            await center.ReleaseAsync(due.WorkspaceId, notification, userId, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            return false; // another node released it
         }
 
-        await center.PublishQueuedAsync(cancellationToken);
+        var notification = await db.Notifications.FirstAsync(n => n.Id == due.Id, cancellationToken);
+        var userId = await db.Contacts.Where(c => c.Id == notification.ContactId).Select(c => c.ExternalId).FirstOrDefaultAsync(cancellationToken)
+            ?? notification.ContactId.ToString();
+        await center.ReleaseAsync(due.WorkspaceId, notification, userId, cancellationToken);
+        await change.CommitAsync(cancellationToken); // pushed to the user's devices once committed
+
         return true;
     }
 

@@ -1,19 +1,17 @@
 using Hub.Core.Inbox;
 using Hub.Core.Realtime;
-using Hub.Data.Realtime;
+using Hub.Data;
 using Hub.Server.Modules.Inbox;
 using Hub.Server.Modules.Notifications;
 
 namespace Hub.Server.Modules.Realtime;
 
 /// <summary>
-/// Collects a change's live events inside its transaction (so they get their sequence numbers there) and
-/// pushes them once the transaction has committed.
+/// An inbox change's live events, over the scope's <see cref="UnitOfWork"/>: appended inside its transaction (so they
+/// get their sequence numbers there) and pushed to the agents (and the contact) once it has committed.
 /// </summary>
-public sealed class RealtimeBatch(EventStreamStore streams, RealtimeDispatcher dispatcher)
+public sealed class RealtimeBatch(UnitOfWork work, RealtimeDispatcher dispatcher)
 {
-    private readonly List<Func<Task>> _publish = [];
-
     /// <summary>
     /// A message event for the workspace's agents, and for the contact when <paramref name="toContact"/>; returns the
     /// event's sequence number in each of the two streams.
@@ -21,33 +19,23 @@ public sealed class RealtimeBatch(EventStreamStore streams, RealtimeDispatcher d
     public async Task<(long AgentSeq, long? ContactSeq)> MessageAsync(Guid workspaceId, string eventName, Message message, Guid? toContact, CancellationToken cancellationToken)
     {
         var payload = MessagePayload.From(message);
-        var agents = await streams.AppendAsync(workspaceId, Streams.Workspace(workspaceId), eventName, payload, cancellationToken);
-        _publish.Add(() => dispatcher.MessageAsync(agents));
+        var agents = await work.AppendAsync(workspaceId, Streams.Workspace(workspaceId), eventName, payload, (e, _) => dispatcher.MessageAsync(e), cancellationToken);
         if (toContact is { } contactId)
         {
-            var user = await streams.AppendAsync(workspaceId, Streams.User(contactId), eventName, payload, cancellationToken);
-            _publish.Add(() => dispatcher.MessageAsync(user));
+            var user = await work.AppendAsync(workspaceId, Streams.User(contactId), eventName, payload, (e, _) => dispatcher.MessageAsync(e), cancellationToken);
             return (agents.Seq, user.Seq);
         }
 
         return (agents.Seq, null);
     }
 
-    public async Task ConversationAsync(Guid workspaceId, Conversation conversation, CancellationToken cancellationToken)
-    {
-        var e = await streams.AppendAsync(workspaceId, Streams.Workspace(workspaceId), RealtimeEventNames.ConversationUpdated,
-            ConversationPayload.From(conversation), cancellationToken);
-        _publish.Add(() => dispatcher.ConversationAsync(e));
-    }
+    public Task ConversationAsync(Guid workspaceId, Conversation conversation, CancellationToken cancellationToken) =>
+        work.AppendAsync(workspaceId, Streams.Workspace(workspaceId), RealtimeEventNames.ConversationUpdated,
+            ConversationPayload.From(conversation), (e, _) => dispatcher.ConversationAsync(e), cancellationToken);
 
-    /// <summary>Pushes everything collected; call after commit.</summary>
-    public async Task PublishAsync()
-    {
-        foreach (var publish in _publish)
-        {
-            await publish();
-        }
-
-        _publish.Clear();
-    }
+    /// <summary>
+    /// Pushes everything the unit of work collected; for code that commits its own transaction, right after the commit.
+    /// Code that commits through <see cref="UnitOfWork.Work.CommitAsync"/> needn't call it.
+    /// </summary>
+    public Task PublishAsync() => work.PublishAsync(CancellationToken.None);
 }

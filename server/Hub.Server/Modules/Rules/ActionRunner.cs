@@ -126,8 +126,7 @@ public sealed class ActionRunner(
         }, cancellationToken);
         return new ActionOutcome(true, DecisionOutcome.Sent, $"pushed '{template.Name}' to the user's devices")
         {
-            NotificationId = notification.Id,
-            AfterCommit = (_, ct) => notifications.PublishQueuedAsync(ct),
+            NotificationId = notification.Id, // pushed to the devices when the decision's unit of work commits
         };
     }
 
@@ -184,10 +183,7 @@ public sealed class ActionRunner(
         conversation.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
         await realtime.ConversationAsync(trackedEvent.WorkspaceId, conversation, cancellationToken);
-        return new ActionOutcome(true, DecisionOutcome.Sent, $"assigned conversation {conversation.Id} to {to}")
-        {
-            AfterCommit = (_, _) => realtime.PublishAsync(),
-        };
+        return new ActionOutcome(true, DecisionOutcome.Sent, $"assigned conversation {conversation.Id} to {to}"); // published on commit
     }
 
     private Task<Core.Campaigns.Template?> TemplateAsync(Rule rule, CancellationToken cancellationToken) =>

@@ -19,6 +19,7 @@ namespace Hub.Server.Modules.Rules;
 /// </summary>
 public sealed class RuleEngine(
     HubDbContext db,
+    UnitOfWork work,
     SuppressionLedger ledger,
     ActionRunner actions,
     IOptions<NotificationOptions> notificationOptions,
@@ -113,7 +114,7 @@ public sealed class RuleEngine(
     private async Task DecideAsync(TrackedEvent trackedEvent, Rule rule, Contact? contact, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         var decision = NewDecision(trackedEvent, contact, rule);
-        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var change = await work.BeginAsync(cancellationToken);
         try
         {
             // (a) preferences: send and push only; a webhook or an assignment is not a message to the user.
@@ -126,7 +127,7 @@ public sealed class RuleEngine(
                 var verdict = PreferencePolicy.Check(preferences, decision.Channel!, category, notificationOptions.Value.IsCritical(category), zone, clock.GetUtcNow());
                 if (verdict.Kind == PreferenceVerdictKind.Blocked)
                 {
-                    await CommitAsync(decision, DecisionOutcome.SkippedByPreference, verdict.Reason, transaction, cancellationToken);
+                    await CommitAsync(decision, DecisionOutcome.SkippedByPreference, verdict.Reason, change, cancellationToken);
                     return;
                 }
 
@@ -141,7 +142,7 @@ public sealed class RuleEngine(
             var claim = await ledger.TryClaimAsync(rule, trackedEvent, zone, cancellationToken);
             if (!claim.Claimed)
             {
-                await CommitAsync(decision, DecisionOutcome.Suppressed, $"Suppressed ({Mode(rule)}): {claim.Reason}.", transaction, cancellationToken);
+                await CommitAsync(decision, DecisionOutcome.Suppressed, $"Suppressed ({Mode(rule)}): {claim.Reason}.", change, cancellationToken);
                 return;
             }
 
@@ -149,16 +150,16 @@ public sealed class RuleEngine(
             var outcome = await actions.RunAsync(rule, trackedEvent, contact, deferUntil, cancellationToken);
             if (!outcome.Done)
             {
-                // Nothing went out: roll back so the claim is released, then record why on its own.
-                await transaction.RollbackAsync(cancellationToken);
-                await transaction.DisposeAsync();
+                // Nothing went out: roll back so the claim is released (and nothing is published), then record why on its own.
+                await change.RollbackAsync(cancellationToken);
+                await change.DisposeAsync();
                 db.ChangeTracker.Clear();
-                transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                await CommitAsync(decision, outcome.RefusedAs, outcome.Summary, transaction, cancellationToken);
+                change = await work.BeginAsync(cancellationToken);
+                await CommitAsync(decision, outcome.RefusedAs, outcome.Summary, change, cancellationToken);
                 return;
             }
 
-            // (d) the decision, then commit, then wake delivery / publish / post.
+            // (d) the decision, then commit (which publishes what the action added), then wake delivery / post.
             decision.MessageId = outcome.MessageId;
             decision.NotificationId = outcome.NotificationId;
             decision.ScheduledFor = deferUntil;
@@ -166,7 +167,7 @@ public sealed class RuleEngine(
             var reason = deferUntil is null
                 ? $"Rule '{rule.Name}' matched{passed}: {outcome.Summary}."
                 : $"Rule '{rule.Name}' matched{passed}; {deferReason} {outcome.Summary}.";
-            await CommitAsync(decision, deferUntil is null ? DecisionOutcome.Sent : DecisionOutcome.Deferred, reason, transaction, cancellationToken);
+            await CommitAsync(decision, deferUntil is null ? DecisionOutcome.Sent : DecisionOutcome.Deferred, reason, change, cancellationToken);
             if (outcome.AfterCommit is { } after)
             {
                 await after(decision.Id, cancellationToken);
@@ -174,11 +175,11 @@ public sealed class RuleEngine(
         }
         finally
         {
-            await transaction.DisposeAsync();
+            await change.DisposeAsync();
         }
     }
 
-    private async Task CommitAsync(Decision decision, DecisionOutcome outcome, string reason, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, CancellationToken cancellationToken)
+    private async Task CommitAsync(Decision decision, DecisionOutcome outcome, string reason, UnitOfWork.Work change, CancellationToken cancellationToken)
     {
         decision.Outcome = outcome;
         decision.Reason = Clip(reason);
@@ -186,7 +187,7 @@ public sealed class RuleEngine(
         db.Decisions.Add(decision);
         await db.SaveChangesAsync(cancellationToken);
         await PublishAsync(decision, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await change.CommitAsync(cancellationToken);
     }
 
     /// <summary><c>rules.decision.created</c>, in the decision's transaction.</summary>

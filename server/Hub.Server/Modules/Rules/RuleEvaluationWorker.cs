@@ -1,4 +1,6 @@
+using Hub.Core.Rules;
 using Hub.Data;
+using Hub.Data.Claims;
 using Hub.Server.Auth;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -15,6 +17,18 @@ namespace Hub.Server.Modules.Rules;
 public sealed partial class RuleEvaluationWorker(
     IServiceScopeFactory scopes, EvaluationSignal signal, IOptions<EventsOptions> options, ILogger<RuleEvaluationWorker> logger) : BackgroundService
 {
+    /// <summary>
+    /// Pending events across workspaces, oldest first, as the <see cref="RowClaimer"/> takes them. Every claim counts
+    /// as a try, so an evaluator that dies mid-way uses one up.
+    /// </summary>
+    public static ClaimSpec<TrackedEvent> Pending { get; } = new()
+    {
+        Waiting = (rows, _) => rows.Where(e => e.Evaluation == EventEvaluation.Pending),
+        Order = rows => rows.OrderBy(e => e.ReceivedAt),
+        LeaseUntil = nameof(TrackedEvent.LeasedUntil),
+        AlsoOnClaim = s => s.SetProperty(e => e.EvaluationAttempts, e => e.EvaluationAttempts + 1),
+    };
+
     /// <summary>Claims and evaluates one batch; returns how many events it took. Tests drive the engine through this.</summary>
     public static async Task<int> RunOnceAsync(IServiceScopeFactory scopes, EventsOptions options, CancellationToken cancellationToken)
     {
@@ -23,7 +37,8 @@ public sealed partial class RuleEvaluationWorker(
         IReadOnlyList<ClaimedEvent> batch;
         await using (var scope = scopes.CreateAsyncScope())
         {
-            batch = await scope.ServiceProvider.GetRequiredService<EventClaimer>().ClaimAsync(options.ClaimBatchSize, options.Lease, cancellationToken);
+            var events = await scope.ServiceProvider.GetRequiredService<RowClaimer>().ClaimAsync(Pending, null, options.ClaimBatchSize, options.Lease, cancellationToken);
+            batch = [.. events.Select(e => new ClaimedEvent(e.Id, e.WorkspaceId, e.EvaluationAttempts))];
         }
 
         await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = options.EvaluationConcurrency, CancellationToken = cancellationToken },
@@ -83,6 +98,9 @@ public sealed partial class RuleEvaluationWorker(
             }
         }
     }
+
+    /// <summary>A pending event one evaluator holds, with the try it is on.</summary>
+    private sealed record ClaimedEvent(Guid Id, Guid WorkspaceId, int Attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Evaluating event {EventId} failed (try {Attempt})")]
     private static partial void LogEvaluationFailed(ILogger logger, Exception exception, Guid eventId, int attempt);

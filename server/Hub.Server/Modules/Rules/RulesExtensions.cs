@@ -13,7 +13,6 @@ public static class RulesExtensions
         services.AddOptions<EventsOptions>().BindConfiguration(EventsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<EvaluationSignal>();
         services.AddScoped<EventIngestion>();
-        services.AddScoped<EventClaimer>();
         services.AddScoped<SuppressionLedger>();
         services.AddScoped<ActionRunner>();
         services.AddScoped<WebhookPoster>();

@@ -13,7 +13,6 @@ public static class OutboundWebhooksExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddScoped<WebhookPublisher>();
-        services.AddScoped<WebhookClaimer>();
         services.AddScoped<WebhookDispatcher>();
         services.AddScoped<IMessageStatusObserver, WebhookStatusObserver>();
         services.AddSignedWebhookSender();

@@ -1,4 +1,5 @@
 using Hub.Core.Webhooks;
+using Hub.Data.Claims;
 using Microsoft.Extensions.Options;
 
 namespace Hub.Server.Modules.Webhooks;
@@ -9,6 +10,18 @@ namespace Hub.Server.Modules.Webhooks;
 /// </summary>
 public sealed partial class WebhookWorker(IServiceScopeFactory scopes, IOptions<WebhookOptions> options, ILogger<WebhookWorker> logger) : BackgroundService
 {
+    /// <summary>
+    /// Due deliveries, oldest due first, as the <see cref="RowClaimer"/> takes them. A row whose lease ran out (its
+    /// dispatcher died mid-POST) is due again and is re-sent with the same event id.
+    /// </summary>
+    public static ClaimSpec<WebhookDelivery> Due { get; } = new()
+    {
+        Waiting = (rows, now) => rows.Where(d => (d.State == WebhookDeliveryState.Pending || d.State == WebhookDeliveryState.Failed) && d.NextAttemptAt <= now),
+        Order = rows => rows.OrderBy(d => d.NextAttemptAt),
+        LeaseUntil = nameof(WebhookDelivery.LockedUntil),
+        LeaseHolder = nameof(WebhookDelivery.LockedBy),
+    };
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var worker = $"{Environment.MachineName}:{Environment.ProcessId}:webhooks";
@@ -44,7 +57,7 @@ public sealed partial class WebhookWorker(IServiceScopeFactory scopes, IOptions<
         IReadOnlyList<WebhookDelivery> batch;
         await using (var scope = scopes.CreateAsyncScope())
         {
-            batch = await scope.ServiceProvider.GetRequiredService<WebhookClaimer>().ClaimAsync(worker, options.BatchSize, options.Lease, cancellationToken);
+            batch = await scope.ServiceProvider.GetRequiredService<RowClaimer>().ClaimAsync(Due, worker, options.BatchSize, options.Lease, cancellationToken);
         }
 
         await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken },

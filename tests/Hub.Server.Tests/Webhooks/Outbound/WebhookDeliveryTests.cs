@@ -134,7 +134,7 @@ public sealed class WebhookDeliveryTests(WebhooksHub hub) : IClassFixture<Webhoo
 
         // A node claims the row and counts its attempt, then dies before the answer.
         var claimed = await hub.InAsync(workspaceId, async (_, services) =>
-            Assert.Single(await services.GetRequiredService<WebhookClaimer>().ClaimAsync("dead-node", 10, hub.Options.Lease, CancellationToken.None)));
+            Assert.Single(await services.GetRequiredService<Hub.Data.Claims.RowClaimer>().ClaimAsync(WebhookWorker.Due, "dead-node", 10, hub.Options.Lease, CancellationToken.None)));
         await hub.InAsync(workspaceId, (db, _) => db.WebhookDeliveries.Where(d => d.Id == claimed.Id).ExecuteUpdateAsync(s => s.SetProperty(d => d.Attempts, 1)));
         Assert.Equal(0, await hub.DispatchAsync()); // still leased
 
