@@ -1,50 +1,42 @@
-using Hub.Server.Modules.Analytics;
-using Hub.Server.Modules.Analytics.Api;
-using Hub.Server.Auth.Api;
-using Hub.Server.Modules.Rules.Api;
-using Hub.Server.Modules.Campaigns.Api;
-using Hub.Server.Modules.Inbox.Api;
-using Hub.Server.Modules.Channels.Api;
-using Hub.Server.Modules.Contacts.Api;
-using Hub.Server.Modules.Rules;
-using Hub.Server.Modules.Notifications.Api;
-using Hub.Server.Modules.Templates.Api;
-using Hub.Server.Modules.Campaigns.Tracking;
-using Hub.Server.Modules.Contacts;
-using Hub.Server.Modules.Webhooks.Api;
-using Hub.Server.Modules.Channels.Chat;
 using Hub.Server.Auth;
-using Hub.Server.Modules.Campaigns;
 using Hub.Server.Dashboard;
-using Hub.Server.Modules.Delivery;
 using Hub.Server.Health;
 using Hub.Server.Hubs;
-using Hub.Server.Modules.Inbox;
 using Hub.Server.Infrastructure;
+using Hub.Server.Modules.Analytics;
+using Hub.Server.Modules.Campaigns;
+using Hub.Server.Modules.Channels;
+using Hub.Server.Modules.Contacts;
+using Hub.Server.Modules.Delivery;
+using Hub.Server.Modules.Inbox;
 using Hub.Server.Modules.Notifications;
 using Hub.Server.Modules.Realtime;
-using Hub.Server.Modules.Channels.Email;
+using Hub.Server.Modules.Rules;
+using Hub.Server.Modules.Templates;
 using Hub.Server.Modules.Webhooks;
-using Hub.Server.Modules.Channels.Twilio;
+
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddJsonFile("appsettings.Local.json", optional: true, reloadOnChange: true);
 
+// The host: storage, sign-in, the API's conventions and the two SignalR hubs.
 builder.AddHubStorage();
 builder.AddHubAuth();
 builder.AddHubApi();
-builder.AddHubRealtime();
 builder.AddHubs();
+
+// The feature modules (server/Hub.Server/Modules/<Module>/<Module>Module.cs).
+builder.AddRealtime();
+builder.AddContacts();
+builder.AddChannels();
 builder.AddInbox();
 builder.AddDelivery();
 builder.AddNotifications();
-builder.AddUsers();
+builder.AddTemplates();
 builder.AddCampaigns();
-builder.AddRulesEngine();
-builder.AddEmail();
-builder.AddTwilio();
-builder.AddTracking();
+builder.AddRules();
+builder.AddWebhooks();
 builder.AddAnalytics();
-builder.AddOutboundWebhooks();
+
 builder.AddDashboard();
 
 var app = builder.Build();
@@ -57,33 +49,19 @@ app.UseAuthorization();
 
 app.MapHubHealth();
 app.MapHubApiDocs();
-app.MapAuthApi();
-app.MapWorkspacesApi();
-app.MapMembersApi();
-app.MapApiKeysApi();
-app.MapContactsApi();
-app.MapUsersApi();
-app.MapChannelsApi();
-app.MapConversationsApi();
-app.MapMessagesApi();
-app.MapCannedResponsesApi();
-app.MapSlaPoliciesApi();
-app.MapClassificationApi();
-app.MapClientTokensApi();
-app.MapWidgetApi();
-app.MapNotificationsApi();
-app.MapRulesApi();
-app.MapTemplatesApi();
-app.MapCampaignsApi();
-app.MapSegmentsApi();
-app.MapEventsApi();
-app.MapAuditApi();
+app.MapHubAuth();
 app.MapHubs();
-app.MapEmailWebhooks();
-app.MapTwilioWebhooks();
-app.MapTrackingApi();
-app.MapAnalyticsApi();
-app.MapWebhooksApi();
+
+app.MapContacts();
+app.MapChannels();
+app.MapInbox();
+app.MapNotifications();
+app.MapTemplates();
+app.MapCampaigns();
+app.MapRules();
+app.MapWebhooks();
+app.MapAnalytics();
+
 app.MapDashboard();
 
 await app.Services.InitializeHubDatabaseAsync(app.Lifetime.ApplicationStopping);

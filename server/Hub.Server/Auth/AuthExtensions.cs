@@ -1,3 +1,4 @@
+using Hub.Server.Auth.Api;
 using System.Threading.RateLimiting;
 using Hub.Core.Members;
 using Hub.Core.Workspaces;
@@ -163,5 +164,17 @@ public static class AuthExtensions
 
         ctx.Response.Redirect(ctx.RedirectUri);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Sign-in, the workspace, members, API keys and end-user client tokens.</summary>
+    public static IEndpointRouteBuilder MapHubAuth(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapAuthApi();
+        app.MapWorkspacesApi();
+        app.MapMembersApi();
+        app.MapApiKeysApi();
+        app.MapClientTokensApi();
+        return app;
     }
 }

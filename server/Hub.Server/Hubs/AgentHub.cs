@@ -20,7 +20,7 @@ namespace Hub.Server.Hubs;
 /// typing, presence, who views which conversation) and may use the inbox methods. Roles are those of the REST API:
 /// the inbox is for admins and agents, campaigns for admins and marketers.
 /// </summary>
-[Authorize(Policy = RealtimeExtensions.MemberPolicy)]
+[Authorize(Policy = RealtimeModule.MemberPolicy)]
 public sealed class AgentHub(
     ConversationMessaging messaging,
     OutboundService outbound,

@@ -35,7 +35,7 @@ public sealed record WebhookAnswer(bool Succeeded, int? Status, string Descripti
 
 /// <summary>
 /// The one way Hub POSTs to a URL a customer chose (outbound webhooks and rule webhooks alike): through the named client
-/// registered by <see cref="OutboundWebhooksExtensions.AddSignedWebhookSender"/>, whose connect step refuses private and
+/// registered by <see cref="WebhooksModule.AddSignedWebhookSender"/>, whose connect step refuses private and
 /// reserved addresses as resolved (<see cref="WebhookTargetGuard"/>, unless <c>Webhooks:AllowPrivateTargets</c>), which
 /// follows no redirect (a second, unchecked destination) and uses no proxy. Signs, applies the caller's timeout, and
 /// turns every outcome — answer, timeout, refusal, network failure — into a <see cref="WebhookAnswer"/> instead of throwing.

@@ -1,3 +1,4 @@
+using Hub.Server.Modules.Webhooks.Api;
 using System.Net;
 using Hub.Server.Modules.Delivery;
 using Microsoft.Extensions.Options;
@@ -5,10 +6,10 @@ using Microsoft.Extensions.Options;
 namespace Hub.Server.Modules.Webhooks;
 
 /// <summary>Registers outbound webhooks (the publisher and the dispatcher) and the guarded sender they and rules use.</summary>
-public static class OutboundWebhooksExtensions
+public static class WebhooksModule
 {
     /// <summary>Customers' endpoints get Hub's events, signed and retried (<c>Webhooks</c> settings).</summary>
-    public static IHostApplicationBuilder AddOutboundWebhooks(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddWebhooks(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
@@ -56,5 +57,13 @@ public static class OutboundWebhooksExtensions
             })
             .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan); // each caller applies its own timeout per POST
         return services;
+    }
+
+    /// <summary>Webhook subscriptions and their deliveries.</summary>
+    public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapWebhooksApi();
+        return app;
     }
 }

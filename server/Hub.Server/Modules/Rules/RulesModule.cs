@@ -1,12 +1,13 @@
+using Hub.Server.Modules.Rules.Api;
 using Hub.Server.Modules.Webhooks;
 
 namespace Hub.Server.Modules.Rules;
 
 /// <summary>Registers event ingestion, the rules engine and its worker.</summary>
-public static class RulesExtensions
+public static class RulesModule
 {
     /// <summary>Events in, rules evaluated, decisions recorded (<c>Events</c> settings).</summary>
-    public static IHostApplicationBuilder AddRulesEngine(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddRules(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
@@ -24,5 +25,15 @@ public static class RulesExtensions
         }
 
         return builder;
+    }
+
+    /// <summary>Rules, the spec's event ingestion and the audit of decisions.</summary>
+    public static IEndpointRouteBuilder MapRules(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapRulesApi();
+        app.MapEventsApi();
+        app.MapAuditApi();
+        return app;
     }
 }

@@ -1,3 +1,5 @@
+using Hub.Server.Modules.Campaigns.Tracking;
+using Hub.Server.Modules.Campaigns.Api;
 using Hub.Server.Modules.Delivery;
 using Hub.Server.Infrastructure;
 using Quartz;
@@ -5,13 +7,14 @@ using Quartz;
 namespace Hub.Server.Modules.Campaigns;
 
 /// <summary>Campaigns, segments, the send ledger's runner and its Quartz schedule.</summary>
-public static class CampaignsExtensions
+public static class CampaignsModule
 {
     public static IHostApplicationBuilder AddCampaigns(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddOptions<CampaignOptions>().BindConfiguration(CampaignOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.AddTracking();
         services.AddScoped<AudienceQuery>();
         services.AddScoped<RecipientChecks>();
         services.AddScoped<CampaignComposer>();
@@ -52,5 +55,15 @@ public static class CampaignsExtensions
             }
         });
         return builder;
+    }
+
+    /// <summary>Campaigns, segments, and the public tracking endpoints (open pixel, click redirect, unsubscribe).</summary>
+    public static IEndpointRouteBuilder MapCampaigns(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapCampaignsApi();
+        app.MapSegmentsApi();
+        app.MapTrackingApi();
+        return app;
     }
 }

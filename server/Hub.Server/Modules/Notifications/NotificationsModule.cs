@@ -1,9 +1,9 @@
-using Hub.Server.Modules.Templates;
+using Hub.Server.Modules.Notifications.Api;
 using Hub.Server.Modules.Delivery;
 namespace Hub.Server.Modules.Notifications;
 
-/// <summary>Registers preferences, Hub-initiated messages, the template renderer and the push sweep.</summary>
-public static class NotificationsExtensions
+/// <summary>Push notifications: the notification center, preferences, fallback to email/SMS and the push sweep.</summary>
+public static class NotificationsModule
 {
     private static readonly string[] FallbackChannelNames = ["email", "sms", "whatsapp"];
 
@@ -18,12 +18,20 @@ public static class NotificationsExtensions
         builder.Services.AddScoped<PreferenceChecker>();
         builder.Services.AddScoped<PushFallback>();
         builder.Services.AddSingleton<PushSweeper>();
-        builder.Services.AddSingleton<TemplateRenderer>();
+        builder.Services.AddScoped<NotificationCenter>();
         if (builder.Configuration.GetValue($"{NotificationOptions.Section}:{nameof(NotificationOptions.RunSweeper)}", true))
         {
             builder.Services.AddHostedService<PushSweepService>();
         }
 
         return builder;
+    }
+
+    /// <summary><c>/api/v1/notifications</c>.</summary>
+    public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapNotificationsApi();
+        return app;
     }
 }

@@ -13,13 +13,13 @@ using Hub.Server.Modules.Notifications;
 namespace Hub.Server.Modules.Realtime;
 
 /// <summary>SignalR hubs, their protocols, presence and (with Redis) the backplane.</summary>
-public static class RealtimeExtensions
+public static class RealtimeModule
 {
     public const string EndUserScheme = "EndUser";
     public const string EndUserPolicy = "end_user";
     public const string MemberPolicy = "member";
 
-    public static IHostApplicationBuilder AddHubRealtime(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddRealtime(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
@@ -67,8 +67,7 @@ public static class RealtimeExtensions
         services.AddSingleton<RealtimeDispatcher>();
         services.AddSingleton<TypingTracker>();
         services.AddScoped<EventStreamStore>();
-        services.AddScoped<ConversationMessaging>();
-        services.AddScoped<NotificationCenter>();
+        services.AddScoped<RealtimeBatch>();
         return builder;
     }
 }

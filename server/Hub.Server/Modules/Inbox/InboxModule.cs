@@ -1,3 +1,4 @@
+using Hub.Server.Modules.Inbox.Api;
 using Hub.Core.Inbox;
 using Hub.Intelligence;
 using Quartz;
@@ -6,17 +7,16 @@ using Hub.Server.Modules.Contacts;
 namespace Hub.Server.Modules.Inbox;
 
 /// <summary>The shared inbox: inbound processing, replies, assignment and SLA checks.</summary>
-public static class InboxExtensions
+public static class InboxModule
 {
     public static IHostApplicationBuilder AddInbox(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddOptions<InboxOptions>().BindConfiguration(InboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddScoped<Realtime.RealtimeBatch>();
         services.AddHubIntelligence(builder.Configuration);
         services.AddSingleton<MessageClassifier>();
-        services.AddScoped<ContactResolver>();
+        services.AddScoped<ConversationMessaging>();
         services.AddScoped<AssignmentService>();
         services.AddScoped<SlaClock>();
         services.AddScoped<SlaMonitor>();
@@ -33,5 +33,17 @@ public static class InboxExtensions
             .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever())));
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return builder;
+    }
+
+    /// <summary>Conversations, messages, canned responses, SLA policies and classification corrections.</summary>
+    public static IEndpointRouteBuilder MapInbox(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapConversationsApi();
+        app.MapMessagesApi();
+        app.MapCannedResponsesApi();
+        app.MapSlaPoliciesApi();
+        app.MapClassificationApi();
+        return app;
     }
 }

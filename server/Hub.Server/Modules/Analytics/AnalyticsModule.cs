@@ -1,3 +1,4 @@
+using Hub.Server.Modules.Analytics.Api;
 using Hub.Data.Postgres;
 using Hub.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Hub.Server.Modules.Analytics;
 
 /// <summary>Registers analytics: the save interceptor, aggregator, reports, alerts and their background job.</summary>
-public static class AnalyticsExtensions
+public static class AnalyticsModule
 {
     public static IHostApplicationBuilder AddAnalytics(this IHostApplicationBuilder builder)
     {
@@ -21,6 +22,14 @@ public static class AnalyticsExtensions
         services.AddScoped<AnalyticsReports>();
         services.AddHostedService<AnalyticsJobs>();
         return builder;
+    }
+
+    /// <summary>Reports, metrics and alert rules under <c>/api/v1/analytics</c>.</summary>
+    public static IEndpointRouteBuilder MapAnalytics(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapAnalyticsApi();
+        return app;
     }
 }
 

@@ -5,7 +5,7 @@ using StackExchange.Redis;
 namespace Hub.Server.Modules.Delivery;
 
 /// <summary>The outbox, its workers, rate limits, status callbacks and the dev sink.</summary>
-public static class DeliveryExtensions
+public static class DeliveryModule
 {
     public static IHostApplicationBuilder AddDelivery(this IHostApplicationBuilder builder)
     {
