@@ -4,6 +4,8 @@ using Hub.Server.Auth.Api;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hub.Server.Tests.Realtime;
 
@@ -80,8 +82,17 @@ public sealed class HubSecurityTests(LiveHubApp app)
         // Resume replays only the caller's own stream, whatever it asks for.
         var resumed = await aliceClient.Connection.InvokeAsync<ResumeResult>(RealtimeEventNames.Resume, new ResumeRequest(0));
         Assert.DoesNotContain(bob, resumed.Stream, StringComparison.Ordinal);
-        await aliceClient.AssertNoneAsync(RealtimeEventNames.NotificationPush);
-        await aliceClient.AssertNoneAsync(RealtimeEventNames.MessageReceived, e => e.GetProperty("data").Str("text") == "bob's secret", TimeSpan.FromMilliseconds(100));
+        // Fences: alice's own push and message go out after bob's did, on the same paths, so a leak would be here first.
+        await aliceClient.AssertNoneAsync(RealtimeEventNames.NotificationPush, e => e.GetProperty("data").Str("title") == "for bob only", async () =>
+        {
+            await admin.PostJsonAsync("/api/v1/notifications", new { user_id = alice, title = "for alice", body = "hers" });
+            await aliceClient.WaitForAsync(RealtimeEventNames.NotificationPush, e => e.GetProperty("data").Str("title") == "for alice");
+        });
+        await aliceClient.AssertNoneAsync(RealtimeEventNames.MessageReceived, e => e.GetProperty("data").Str("text") == "bob's secret", async () =>
+        {
+            await aliceClient.Connection.InvokeAsync<SendMessageResult>(RealtimeEventNames.MessageSend, new SendMessageRequest(null, "alice's own"));
+            await aliceClient.WaitForAsync(RealtimeEventNames.MessageReceived, e => e.GetProperty("data").Str("text") == "alice's own");
+        });
     }
 
     [Fact]
@@ -97,8 +108,17 @@ public sealed class HubSecurityTests(LiveHubApp app)
         await Assert.ThrowsAsync<HubException>(() =>
             outsider.Connection.InvokeAsync<SendMessageResult>(RealtimeEventNames.MessageSend, new SendMessageRequest(conversation, "hello from outside")));
         await Assert.ThrowsAsync<HubException>(() => outsider.Connection.InvokeAsync<IReadOnlyList<Viewer>>(RealtimeEventNames.ConversationView, new ConversationRef(conversation)));
-        await outsider.AssertNoneAsync(RealtimeEventNames.MessageReceived);
-        await outsider.AssertNoneAsync(RealtimeEventNames.PresenceChanged, e => e.Str("userId") == acmeUser, TimeSpan.FromMilliseconds(50));
+        // Fence: a user of the outsider's own workspace comes online and writes, after acme's user did; the outsider
+        // hears those, so anything of acme's that leaked would have come first.
+        var ownUser = $"own-{Guid.NewGuid():N}";
+        await outsider.AssertNoneAsync(RealtimeEventNames.MessageReceived, e => e.GetProperty("data").Str("text") != "own workspace", async () =>
+        {
+            await using var own = await app.ConnectUserAsync(other, ownUser);
+            await outsider.WaitForAsync(RealtimeEventNames.PresenceChanged, e => e.Str("userId") == ownUser && e.Str("status") == "online");
+            await own.Connection.InvokeAsync<SendMessageResult>(RealtimeEventNames.MessageSend, new SendMessageRequest(null, "own workspace"));
+            await outsider.WaitForAsync(RealtimeEventNames.MessageReceived, e => e.GetProperty("data").Str("text") == "own workspace");
+        });
+        Assert.Equal(0, outsider.Count(RealtimeEventNames.PresenceChanged, e => e.Str("userId") == acmeUser));
     }
 
     [Fact]
@@ -127,13 +147,15 @@ public sealed class HubSecurityTests(LiveHubApp app)
     [Fact]
     public async Task A_flooding_connection_is_throttled_and_told_so_without_being_dropped()
     {
-        var tight = new LiveHubApp();
+        // The buckets refill on Hub's clock: a test clock here, so the refill comes when the test moves it.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var tight = new LiveHubApp { ExtraServices = s => s.AddSingleton<TimeProvider>(clock) };
         tight.Settings["Realtime:MessagesPerSecond"] = "2";
         tight.Settings["Realtime:MessageBurst"] = "5";
         await tight.InitializeAsync();
         try
         {
-            await FloodAsync(tight);
+            await FloodAsync(tight, clock);
         }
         finally
         {
@@ -141,7 +163,7 @@ public sealed class HubSecurityTests(LiveHubApp app)
         }
     }
 
-    private static async Task FloodAsync(LiveHubApp tight)
+    private static async Task FloodAsync(LiveHubApp tight, FakeTimeProvider clock)
     {
         var admin = await tight.SignedInAsync();
         await using var user = await tight.ConnectUserAsync(admin, $"flood-{Guid.NewGuid():N}");
@@ -164,7 +186,11 @@ public sealed class HubSecurityTests(LiveHubApp app)
         Assert.True(outcomes.Count(o => o.Contains("rate_limited:", StringComparison.Ordinal)) >= 15, string.Join(" | ", outcomes));
         Assert.Contains("ok", outcomes);
 
-        await Task.Delay(1100); // tokens come back
+        // Until a second has passed the bucket stays empty; then its tokens come back.
+        var stillEmpty = await Assert.ThrowsAsync<HubException>(() =>
+            user.Connection.InvokeAsync<SendMessageResult>(RealtimeEventNames.MessageSend, new SendMessageRequest(null, "too soon")));
+        Assert.Contains("rate_limited:", stillEmpty.Message, StringComparison.Ordinal);
+        clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(HubConnectionState.Connected, user.Connection.State);
         var after = await user.Connection.InvokeAsync<SendMessageResult>(RealtimeEventNames.MessageSend, new SendMessageRequest(null, "still here"));
         Assert.NotEqual(Guid.Empty, after.MessageId);
