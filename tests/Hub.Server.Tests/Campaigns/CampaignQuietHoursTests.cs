@@ -38,7 +38,7 @@ public sealed class CampaignQuietHoursTests(CampaignClockApp app) : IClassFixtur
         Assert.Equal(RecipientState.Queued, ledger[awake].State);
         Assert.Equal((RecipientState.Deferred, SkipReasons.QuietHoursDeferred), (ledger[sleeper].State, ledger[sleeper].Reason));
         var endsAt = new DateTimeOffset(localNow.Date.Add(quietEnd.ToTimeSpan()), localNow.Offset);
-        endsAt = endsAt < localNow ? endsAt.AddDays(1) : endsAt;
+        endsAt = (endsAt < localNow ? endsAt.AddDays(1) : endsAt).ToUniversalTime(); // Hub's clock reads UTC
         Assert.Equal(endsAt.ToUniversalTime(), ledger[sleeper].NotBefore!.Value.ToUniversalTime());
         Assert.False(first.Finished);
 
