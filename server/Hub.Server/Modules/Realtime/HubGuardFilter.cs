@@ -11,7 +11,7 @@ namespace Hub.Server.Modules.Realtime;
 /// Runs around every hub call: acts for the caller's workspace, throttles per connection, and turns
 /// refusals (and missing arguments) into hub errors the client can read, keeping the connection open.
 /// </summary>
-public sealed class HubGuardFilter(IOptions<RealtimeOptions> options, TimeProvider clock) : IHubFilter
+public sealed class HubGuardFilter(IOptions<RealtimeOptions> options) : IHubFilter
 {
     private const string ThrottleKey = "hub.throttle";
 
@@ -52,7 +52,7 @@ public sealed class HubGuardFilter(IOptions<RealtimeOptions> options, TimeProvid
         // client's hub calls dropped clicks. Only Hub's own hubs are throttled.
         if (IsHubsOwn(context.Hub))
         {
-            context.Context.Items[ThrottleKey] = new ConnectionThrottle(options.Value, clock);
+            context.Context.Items[ThrottleKey] = new ConnectionThrottle(options.Value);
         }
 
         UseWorkspace(context.Context, context.ServiceProvider);
