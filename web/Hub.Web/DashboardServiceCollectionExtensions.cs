@@ -1,6 +1,7 @@
 using Hub.Web.Services;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 
 namespace Hub.Web;
@@ -17,6 +18,7 @@ public static class DashboardServiceCollectionExtensions
         services.AddHttpClient<HubApi>();
         services.AddScoped<AgentConnection>();
         services.AddScoped<ThemeState>();
+        services.TryAddSingleton(TimeProvider.System); // a host that registers its own clock keeps it
         return services;
     }
 }

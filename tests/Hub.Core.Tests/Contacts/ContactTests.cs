@@ -17,9 +17,13 @@ public sealed class ContactTests
     [Fact]
     public void New_contacts_get_time_ordered_ids()
     {
-        var first = new Contact();
-        Thread.Sleep(2);
-        var second = new Contact();
-        Assert.True(string.CompareOrdinal(first.Id.ToString(), second.Id.ToString()) < 0);
+        // A version 7 id starts with its creation time in Unix milliseconds, so ids sort (as text and in the database)
+        // in the order the contacts were made; checked on the id itself rather than by waiting a millisecond between two.
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var contact = new Contact();
+        var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var hex = contact.Id.ToString("N");
+        Assert.Equal('7', hex[12]);
+        Assert.InRange(Convert.ToInt64(hex[..12], 16), before, after);
     }
 }

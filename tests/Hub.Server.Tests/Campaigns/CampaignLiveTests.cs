@@ -3,6 +3,7 @@ using Hub.Core.Realtime;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using static Hub.Server.Tests.Campaigns.CampaignTrackingTests;
 
 namespace Hub.Server.Tests.Campaigns;
@@ -71,7 +72,10 @@ public sealed class CampaignLiveTests(LiveCampaignApp app) : IClassFixture<LiveC
         var quiet = agent.Events.Count;
         await HitAsync(web, links[0], Chrome);
         await app.FlushHitsAsync();
-        await Task.Delay(600);
+        // Drive the live roll-up to the moment it would send, then fence with a call of the agent's own: its answer
+        // comes after anything the roll-up sent this connection.
+        await app.Services.GetRequiredService<Hub.Server.Modules.Campaigns.CampaignLive>().FlushAsync(CancellationToken.None);
+        await agent.Connection.InvokeAsync(RealtimeEventNames.CampaignUnwatch, new CampaignRef(id));
         Assert.Equal(quiet, agent.Events.Count);
     }
 

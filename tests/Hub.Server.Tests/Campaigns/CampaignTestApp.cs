@@ -9,6 +9,7 @@ using Hub.Server.Tests.Delivery;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hub.Server.Tests.Campaigns;
 
@@ -22,10 +23,17 @@ public class CampaignTestApp : HubApp
     {
     }
 
-    protected CampaignTestApp(bool realSockets)
+    protected CampaignTestApp(bool realSockets, TimeProvider? clock = null)
     {
         UseRealSockets = realSockets;
-        ExtraServices = s => s.AddSingleton<IChannelSender>(Sender);
+        ExtraServices = s =>
+        {
+            s.AddSingleton<IChannelSender>(Sender);
+            if (clock is not null)
+            {
+                s.AddSingleton(clock);
+            }
+        };
         Settings["Delivery:Enabled"] = "false";
         Settings["Campaigns:RunnerEnabled"] = "false";
         Settings["Campaigns:AbMinSample"] = "1";
@@ -56,6 +64,18 @@ public class CampaignTestApp : HubApp
         while (await DeliveryWorker.RunOnceAsync(Scopes, "test-worker", options, CancellationToken.None) > 0)
         {
         }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a context scoped to the workspace of <paramref name="contactId"/>, then saves.</summary>
+    public async Task WithContactWorkspaceAsync(Guid contactId, Func<HubDbContext, Task> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await using var scope = Scope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var workspaceId = await db.Contacts.IgnoreQueryFilters().Where(c => c.Id == contactId).Select(c => c.WorkspaceId).FirstAsync();
+        scope.ServiceProvider.GetRequiredService<Hub.Server.Auth.ScopedWorkspaceContext>().Use(workspaceId);
+        await work(db);
+        await db.SaveChangesAsync();
     }
 
     public async Task<List<CampaignRecipient>> LedgerAsync(Guid campaignId)
@@ -102,6 +122,15 @@ public class CampaignTestApp : HubApp
         Assert.True(response.IsSuccessStatusCode, text);
         return JsonDocument.Parse(text).RootElement.GetProperty("id").GetGuid();
     }
+}
+
+/// <summary>
+/// <see cref="CampaignTestApp"/> on a test clock that only the test moves: for quiet hours, schedules and other waits
+/// that a test skips over instead of sitting through. Nothing here may wait on Hub's clock by itself (no rate limit).
+/// </summary>
+public sealed class CampaignClockApp() : CampaignTestApp(realSockets: false, new FakeTimeProvider(DateTimeOffset.UtcNow))
+{
+    public FakeTimeProvider Clock => (FakeTimeProvider)Services.GetRequiredService<TimeProvider>();
 }
 
 /// <summary><see cref="CampaignTestApp"/> on real loopback sockets, for SignalR watchers of campaigns.</summary>

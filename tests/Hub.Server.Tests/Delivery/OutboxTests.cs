@@ -9,25 +9,30 @@ using Hub.Server.Modules.Delivery;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hub.Server.Tests.Delivery;
 
 /// <summary>
 /// The delivery pipeline against the database the suite runs on (PostgreSQL in CI's second pass): workers
-/// racing, a worker dying mid-send, retries into the dead-letter state, and manual retry.
+/// racing, a worker dying mid-send, retries into the dead-letter state, and manual retry. Leases, backoffs and rate
+/// windows run on a test clock that the tests move, so none of them waits for real time to pass.
 /// </summary>
 public sealed class OutboxTests : IAsyncLifetime
 {
-    private readonly ScriptedSender _sender = new();
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private readonly ScriptedSender _sender;
     private readonly RecordingRateLimiter _limiter = new();
     private readonly HubApp _app;
 
     public OutboxTests()
     {
+        _sender = new ScriptedSender { Clock = _clock };
         _app = new HubApp
         {
             ExtraServices = s =>
             {
+                s.AddSingleton<TimeProvider>(_clock);
                 s.AddSingleton<IChannelSender>(_sender);
                 _limiter.Wrap(s);
             },
@@ -77,7 +82,7 @@ public sealed class OutboxTests : IAsyncLifetime
         _ = Task.Run(() => DeliveryWorker.RunOnceAsync(Scopes, "doomed", options, CancellationToken.None));
         await _sender.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(10));
         var hung = _sender.Hung!.Value;
-        await Task.Delay(1500); // its leases run out
+        _clock.Advance(TimeSpan.FromSeconds(1.5)); // its leases run out
 
         while (await DeliveryWorker.RunOnceAsync(Scopes, "survivor", options, CancellationToken.None) > 0)
         {
@@ -108,7 +113,7 @@ public sealed class OutboxTests : IAsyncLifetime
         for (var i = 0; i < 20 && await StateAsync(id) != OutboxState.Dead; i++)
         {
             await DeliveryWorker.RunOnceAsync(Scopes, "w", options, CancellationToken.None);
-            await Task.Delay(60); // past the backoff
+            _clock.Advance(TimeSpan.FromMilliseconds(60)); // past the backoff
         }
 
         await using (var scope = _app.Scope())
@@ -156,7 +161,7 @@ public sealed class OutboxTests : IAsyncLifetime
         var sink = scope.ServiceProvider.GetRequiredService<IDeliveryStatusSink>();
         var workspaceId = await WorkspaceIdAsync();
         var providerId = $"scripted-{id:N}";
-        var now = DateTimeOffset.UtcNow;
+        var now = _clock.GetUtcNow();
 
         Assert.True(await sink.ApplyAsync(new DeliveryStatusUpdate { WorkspaceId = workspaceId, ProviderMessageId = providerId, Status = MessageStatus.Delivered, At = now }, default));
         Assert.True(await sink.ApplyAsync(new DeliveryStatusUpdate { WorkspaceId = workspaceId, ProviderMessageId = providerId, Status = MessageStatus.Sent, At = now }, default));
@@ -187,7 +192,23 @@ public sealed class OutboxTests : IAsyncLifetime
             }
         }
 
-        await Task.WhenAll(Drain("rate-a"), Drain("rate-b"));
+        Task[] drains = [Drain("rate-a"), Drain("rate-b")];
+        var all = Task.WhenAll(drains);
+        for (var turn = 0; !all.IsCompleted; turn++)
+        {
+            Assert.True(turn < 3000, "The workers did not drain the queue.");
+            // The clock moves to the next one-second window only once every worker still draining waits for a permit,
+            // as real time would pass for workers that have nothing else to do.
+            var draining = drains.Count(d => !d.IsCompleted);
+            if (draining > 0 && _limiter.Waiting >= draining)
+            {
+                _clock.Advance(TimeSpan.FromMilliseconds(1001 - (_clock.GetUtcNow().ToUnixTimeMilliseconds() % 1000)));
+            }
+
+            await Task.WhenAny(all, _limiter.WaitChangedAsync(TimeSpan.FromMilliseconds(50)));
+        }
+
+        await all;
         var times = _sender.SentAt.Order().ToList();
         Assert.Equal(8, times.Count);
         // No one-second window holds more than the channel's 2 permits (each send waited for one)…
@@ -222,7 +243,7 @@ public sealed class OutboxTests : IAsyncLifetime
         await using var scope = _app.Scope();
         scope.ServiceProvider.GetRequiredService<ScopedWorkspaceContext>().Use(workspaceId);
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-        var now = DateTimeOffset.UtcNow;
+        var now = _clock.GetUtcNow();
         var channel = new Channel { Name = "Scripted mail", Type = ChannelType.Email, Provider = ScriptedSender.ProviderName, Address = "support@acme.test", RateLimitPerSecond = ratePerSecond, CreatedAt = now, UpdatedAt = now };
         var contact = new Contact { Email = $"{Guid.NewGuid():N}@example.com", CreatedAt = now, UpdatedAt = now };
         var conversation = new Conversation { ContactId = contact.Id, ChannelId = channel.Id, ChannelType = ChannelType.Email, LastMessageAt = now, CreatedAt = now, UpdatedAt = now };

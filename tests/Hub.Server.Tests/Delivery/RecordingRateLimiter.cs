@@ -12,7 +12,16 @@ public sealed class RecordingRateLimiter : IDeliveryRateLimiter
 {
     private IDeliveryRateLimiter? _inner;
 
+    private readonly SemaphoreSlim _changed = new(0);
+    private int _waiting;
+
     public ConcurrentQueue<long> Windows { get; } = new();
+
+    /// <summary>How many callers are inside the limiter now, waiting for a permit or about to get one.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
+    /// <summary>Completes when a caller enters or leaves the limiter, or after <paramref name="atMost"/>.</summary>
+    public Task WaitChangedAsync(TimeSpan atMost) => _changed.WaitAsync(atMost);
 
     /// <summary>Replaces the registered limiter with this recorder around it.</summary>
     public void Wrap(IServiceCollection services)
@@ -29,8 +38,18 @@ public sealed class RecordingRateLimiter : IDeliveryRateLimiter
 
     public async Task<long> WaitAsync(string key, int perSecond, CancellationToken cancellationToken)
     {
-        var window = await _inner!.WaitAsync(key, perSecond, cancellationToken);
-        Windows.Enqueue(window);
-        return window;
+        Interlocked.Increment(ref _waiting);
+        _changed.Release();
+        try
+        {
+            var window = await _inner!.WaitAsync(key, perSecond, cancellationToken);
+            Windows.Enqueue(window);
+            return window;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+            _changed.Release();
+        }
     }
 }

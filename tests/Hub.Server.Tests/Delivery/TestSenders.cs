@@ -19,7 +19,10 @@ public sealed class ScriptedSender : IChannelSender
     /// <summary>Every envelope handed to the sender, as the pipeline built it.</summary>
     public ConcurrentQueue<OutboundEnvelope> Envelopes { get; } = new();
 
-    /// <summary>When each send was made (Unix milliseconds), to check rate limits.</summary>
+    /// <summary>The clock <see cref="SentAt"/> reads: the host's, when the test replaced it.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>When each send was made (Unix milliseconds, on <see cref="Clock"/>), to check rate limits.</summary>
     public ConcurrentQueue<long> SentAt { get; } = new();
 
     /// <summary>Decides each attempt's outcome; sends by default.</summary>
@@ -52,7 +55,7 @@ public sealed class ScriptedSender : IChannelSender
         if (outcome.Outcome == SendOutcome.Sent)
         {
             Sent.Enqueue(message.MessageId);
-            SentAt.Enqueue(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            SentAt.Enqueue(Clock.GetUtcNow().ToUnixTimeMilliseconds());
         }
 
         return outcome;

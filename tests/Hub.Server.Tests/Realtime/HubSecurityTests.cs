@@ -80,8 +80,17 @@ public sealed class HubSecurityTests(LiveHubApp app)
         // Resume replays only the caller's own stream, whatever it asks for.
         var resumed = await aliceClient.Connection.InvokeAsync<ResumeResult>(RealtimeEventNames.Resume, new ResumeRequest(0));
         Assert.DoesNotContain(bob, resumed.Stream, StringComparison.Ordinal);
-        await aliceClient.AssertNoneAsync(RealtimeEventNames.NotificationPush);
-        await aliceClient.AssertNoneAsync(RealtimeEventNames.MessageReceived, e => e.GetProperty("data").Str("text") == "bob's secret", TimeSpan.FromMilliseconds(100));
+        // Fences: alice's own push and message go out after bob's did, on the same paths, so a leak would be here first.
+        await aliceClient.AssertNoneAsync(RealtimeEventNames.NotificationPush, e => e.GetProperty("data").Str("title") == "for bob only", async () =>
+        {
+            await admin.PostJsonAsync("/api/v1/notifications", new { user_id = alice, title = "for alice", body = "hers" });
+            await aliceClient.WaitForAsync(RealtimeEventNames.NotificationPush, e => e.GetProperty("data").Str("title") == "for alice");
+        });
+        await aliceClient.AssertNoneAsync(RealtimeEventNames.MessageReceived, e => e.GetProperty("data").Str("text") == "bob's secret", async () =>
+        {
+            await aliceClient.Connection.InvokeAsync<SendMessageResult>(RealtimeEventNames.MessageSend, new SendMessageRequest(null, "alice's own"));
+            await aliceClient.WaitForAsync(RealtimeEventNames.MessageReceived, e => e.GetProperty("data").Str("text") == "alice's own");
+        });
     }
 
     [Fact]
@@ -97,8 +106,17 @@ public sealed class HubSecurityTests(LiveHubApp app)
         await Assert.ThrowsAsync<HubException>(() =>
             outsider.Connection.InvokeAsync<SendMessageResult>(RealtimeEventNames.MessageSend, new SendMessageRequest(conversation, "hello from outside")));
         await Assert.ThrowsAsync<HubException>(() => outsider.Connection.InvokeAsync<IReadOnlyList<Viewer>>(RealtimeEventNames.ConversationView, new ConversationRef(conversation)));
-        await outsider.AssertNoneAsync(RealtimeEventNames.MessageReceived);
-        await outsider.AssertNoneAsync(RealtimeEventNames.PresenceChanged, e => e.Str("userId") == acmeUser, TimeSpan.FromMilliseconds(50));
+        // Fence: a user of the outsider's own workspace comes online and writes, after acme's user did; the outsider
+        // hears those, so anything of acme's that leaked would have come first.
+        var ownUser = $"own-{Guid.NewGuid():N}";
+        await outsider.AssertNoneAsync(RealtimeEventNames.MessageReceived, e => e.GetProperty("data").Str("text") != "own workspace", async () =>
+        {
+            await using var own = await app.ConnectUserAsync(other, ownUser);
+            await outsider.WaitForAsync(RealtimeEventNames.PresenceChanged, e => e.Str("userId") == ownUser && e.Str("status") == "online");
+            await own.Connection.InvokeAsync<SendMessageResult>(RealtimeEventNames.MessageSend, new SendMessageRequest(null, "own workspace"));
+            await outsider.WaitForAsync(RealtimeEventNames.MessageReceived, e => e.GetProperty("data").Str("text") == "own workspace");
+        });
+        Assert.Equal(0, outsider.Count(RealtimeEventNames.PresenceChanged, e => e.Str("userId") == acmeUser));
     }
 
     [Fact]
@@ -164,7 +182,7 @@ public sealed class HubSecurityTests(LiveHubApp app)
         Assert.True(outcomes.Count(o => o.Contains("rate_limited:", StringComparison.Ordinal)) >= 15, string.Join(" | ", outcomes));
         Assert.Contains("ok", outcomes);
 
-        await Task.Delay(1100); // tokens come back
+        await Task.Delay(1100); // tokens come back (the limiter refills on its own timer, not Hub's clock)
         Assert.Equal(HubConnectionState.Connected, user.Connection.State);
         var after = await user.Connection.InvokeAsync<SendMessageResult>(RealtimeEventNames.MessageSend, new SendMessageRequest(null, "still here"));
         Assert.NotEqual(Guid.Empty, after.MessageId);

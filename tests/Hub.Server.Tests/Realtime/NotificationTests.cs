@@ -61,7 +61,7 @@ public sealed class NotificationTests(LiveHubApp app)
 
         // A second device connecting later gets nothing twice: both were handed over already.
         await using var tablet = await app.ConnectUserAsync(admin, userId);
-        await tablet.AssertNoneAsync(RealtimeEventNames.NotificationPush);
+        await tablet.AssertNoneAsync(RealtimeEventNames.NotificationPush, null, tablet.RoundTripAsync);
     }
 
     [Fact]

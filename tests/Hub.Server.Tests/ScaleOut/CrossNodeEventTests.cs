@@ -60,7 +60,7 @@ public sealed class CrossNodeEventTests(ScaleOutCluster cluster) : IClassFixture
         // B knew the user was online on A (presence lives in Redis), so the push counts as delivered:
         // another device connecting now is not handed it again as a missed push.
         await using var second = await ScaleOutCluster.ConnectUserAsync(cluster.B, token);
-        await second.AssertNoneAsync(RealtimeEventNames.NotificationPush, window: TimeSpan.FromSeconds(1));
+        await second.AssertNoneAsync(RealtimeEventNames.NotificationPush, null, second.RoundTripAsync);
         // A push racing the user's connect may arrive both live and as a missed push: with the same seq, which
         // clients drop (at-least-once on the wire, exactly once per seq).
         Assert.Single(user.Events.Where(e => e.Name == RealtimeEventNames.NotificationPush).Select(e => e.Data.GetProperty("seq").GetInt64()).Distinct());

@@ -5,24 +5,32 @@ using Hub.Web.Features.Campaigns;
 using Hub.Web.Services;
 using Hub.Web.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using MudBlazor;
 
 namespace Hub.Web.Tests.Campaigns;
 
 public sealed class CampaignLivePageTests : DashboardTestContext
 {
+    /// <summary>The page's margin for clocks between a roll-up and a ledger read.</summary>
+    private static readonly TimeSpan Margin = new CampaignLiveCounters().ClockMargin;
+
     private readonly Guid _id = Guid.NewGuid();
+
+    // The page's clock: ledger reads, the re-read margin and the stats refresh interval move only when a test says so.
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
 
     public CampaignLivePageTests()
     {
         Services.AddScoped<AgentConnection>(sp => Feed = new FakeAgentConnection());
+        Services.AddSingleton<TimeProvider>(_clock);
     }
 
     private FakeAgentConnection Feed { get; set; } = default!;
 
-    // A roll-up of what happened after the page's last ledger read (the page runs with no clock margin).
+    // A roll-up of what happened from now on: after the page's last ledger read once the clock is a margin past it.
     private CampaignAnalyticsEventMessage Aggregate(Dictionary<string, int> counts, Dictionary<string, int> human) =>
-        new(_id, Guid.NewGuid(), CampaignAnalyticsTypes.Aggregate, Guid.NewGuid(), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, counts, human,
+        new(_id, Guid.NewGuid(), CampaignAnalyticsTypes.Aggregate, Guid.NewGuid(), _clock.GetUtcNow(), _clock.GetUtcNow(), counts, human,
             new Dictionary<string, object?>());
 
     private static string Value(IRenderedComponent<CampaignLivePage> page, string counter) => page.Find($"[data-testid={counter}-value]").TextContent.Trim();
@@ -32,11 +40,12 @@ public sealed class CampaignLivePageTests : DashboardTestContext
     {
         Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}", CampaignSamples.Campaign(_id, CampaignStatus.Running));
         Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}/stats", CampaignSamples.Stats(_id, CampaignStatus.Running));
-        var page = Render<CampaignLivePage>(p => p.Add(x => x.Id, _id).Add(x => x.StatsRefreshInterval, TimeSpan.FromHours(1)).Add(x => x.ClockMargin, TimeSpan.Zero));
+        var page = Render<CampaignLivePage>(p => p.Add(x => x.Id, _id));
 
         page.WaitForAssertion(() => Assert.Contains(Feed.Invoked, i => i.Method == RealtimeEventNames.CampaignWatch && Equals(i.Argument, new CampaignRef(_id))));
         Assert.Equal(1, Feed.Listeners(RealtimeEventNames.CampaignAnalytics));
         Assert.Equal("0", Value(page, "counter-delivered"));
+        _clock.Advance(Margin); // what follows happened after the ledger read (and well within its refresh interval)
 
         // Three accepted by the provider, then two opens of which one by a person, one human click.
         await page.InvokeAsync(() => Feed.RaiseAsync(RealtimeEventNames.CampaignAnalytics, Aggregate(new() { [CampaignAnalyticsTypes.Sent] = 3 }, [])));
@@ -91,7 +100,7 @@ public sealed class CampaignLivePageTests : DashboardTestContext
     {
         Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}", CampaignSamples.Campaign(_id, CampaignStatus.Running));
         Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}/stats", CampaignSamples.Stats(_id, CampaignStatus.Running, sent: 1, opensHuman: 0, opensAll: 0));
-        var page = Render<CampaignLivePage>(p => p.Add(x => x.Id, _id).Add(x => x.StatsRefreshInterval, TimeSpan.FromHours(1)).Add(x => x.ClockMargin, TimeSpan.Zero));
+        var page = Render<CampaignLivePage>(p => p.Add(x => x.Id, _id));
         page.WaitForAssertion(() => Assert.Single(Feed.Invoked, i => i.Method == RealtimeEventNames.CampaignWatch));
         page.WaitForAssertion(() => Assert.Equal("1", Value(page, "counter-sent")));
 
@@ -103,7 +112,8 @@ public sealed class CampaignLivePageTests : DashboardTestContext
         page.WaitForAssertion(() => Assert.Equal("3", Value(page, "counter-sent")));
         Assert.Equal("2", Value(page, "counter-opened"));
 
-        // And live events count on top of the caught-up numbers.
+        // And live events after the catch-up read count on top of the caught-up numbers.
+        _clock.Advance(Margin);
         await page.InvokeAsync(() => Feed.RaiseAsync(RealtimeEventNames.CampaignAnalytics, Aggregate(
             new() { [CampaignAnalyticsTypes.Opened] = 1 }, new() { [CampaignAnalyticsTypes.Opened] = 1 })));
         page.WaitForAssertion(() => Assert.Equal("3", Value(page, "counter-opened")));
@@ -114,8 +124,7 @@ public sealed class CampaignLivePageTests : DashboardTestContext
     {
         Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}", CampaignSamples.Campaign(_id, CampaignStatus.Running));
         Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}/stats", CampaignSamples.Stats(_id, CampaignStatus.Running, sent: 3, opensHuman: 3, opensAll: 3));
-        var page = Render<CampaignLivePage>(p => p.Add(x => x.Id, _id).Add(x => x.StatsRefreshInterval, TimeSpan.FromHours(1))
-            .Add(x => x.ClockMargin, TimeSpan.FromMilliseconds(200)));
+        var page = Render<CampaignLivePage>(p => p.Add(x => x.Id, _id));
         page.WaitForAssertion(() => Assert.Single(Feed.Invoked, i => i.Method == RealtimeEventNames.CampaignWatch));
         page.WaitForAssertion(() => Assert.Equal("3", Value(page, "counter-opened")));
         var reads = Api.Requests.Count(r => r.Request.EndsWith("/stats", StringComparison.Ordinal));
@@ -123,11 +132,15 @@ public sealed class CampaignLivePageTests : DashboardTestContext
         // The third open's roll-up began before the read ended: it may be in the 3 already. The page asks the ledger.
         var straddling = Aggregate(new() { [CampaignAnalyticsTypes.Opened] = 1 }, new() { [CampaignAnalyticsTypes.Opened] = 1 }) with
         {
-            Since = DateTimeOffset.UtcNow.AddSeconds(-2),
+            Since = _clock.GetUtcNow().AddSeconds(-2),
         };
         await page.InvokeAsync(() => Feed.RaiseAsync(RealtimeEventNames.CampaignAnalytics, straddling));
         Assert.Equal("3", Value(page, "counter-opened"));
-        page.WaitForAssertion(() => Assert.True(Api.Requests.Count(r => r.Request.EndsWith("/stats", StringComparison.Ordinal)) > reads), TimeSpan.FromSeconds(5));
+        // Not at once: the page waits out the clocks' margin first, so the roll-up is surely in what it reads.
+        _clock.Advance(Margin - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(reads, Api.Requests.Count(r => r.Request.EndsWith("/stats", StringComparison.Ordinal)));
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        page.WaitForAssertion(() => Assert.True(Api.Requests.Count(r => r.Request.EndsWith("/stats", StringComparison.Ordinal)) > reads));
         page.WaitForAssertion(() => Assert.False(page.Instance.Counters.NeedsLedgerRead));
         Assert.Equal("3", Value(page, "counter-opened"));
     }

@@ -31,22 +31,19 @@ public sealed partial class CampaignLivePage
     [Inject]
     private AgentConnection Live { get; set; } = default!;
 
+    /// <summary>When the ledger was read and when a re-read is due: Hub's clock, so the waits can be stepped over in tests.</summary>
+    [Inject]
+    private TimeProvider Clock { get; set; } = default!;
+
     /// <summary>The campaign.</summary>
     [Parameter]
     public Guid Id { get; set; }
 
     /// <summary>How often at most a live status update makes the page re-read the ledger (per-variant and unique numbers).</summary>
-    [Parameter]
-    public TimeSpan StatsRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Slack for clocks when a roll-up and a ledger read overlap (<see cref="CampaignLiveCounters.ClockMargin"/>).</summary>
-    [Parameter]
-    public TimeSpan ClockMargin { get; set; } = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan StatsRefreshInterval = TimeSpan.FromSeconds(5);
 
     /// <summary>The page's numbers (tests read them).</summary>
     public CampaignLiveCounters Counters { get; } = new();
-
-    protected override void OnParametersSet() => Counters.ClockMargin = ClockMargin;
 
     private CampaignStatus? Status => Counters.Status ?? _campaign?.Status;
 
@@ -121,7 +118,7 @@ public sealed partial class CampaignLivePage
 
         Counters.Apply(update);
         StateHasChanged();
-        if (DateTimeOffset.UtcNow - _statsReadAt >= StatsRefreshInterval)
+        if (Clock.GetUtcNow() - _statsReadAt >= StatsRefreshInterval)
         {
             await ReadStatsAsync();
             StateHasChanged();
@@ -146,28 +143,31 @@ public sealed partial class CampaignLivePage
         }
 
         _rereadScheduled = true;
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await Task.Delay(ClockMargin, _gone.Token);
-                await InvokeAsync(async () =>
-                {
-                    if (_gone.IsCancellationRequested)
-                    {
-                        return; // the page went while the delay ended
-                    }
+        _ = RereadAfterMarginAsync();
+    }
 
-                    _rereadScheduled = false;
-                    await ReadStatsAsync();
-                    StateHasChanged();
-                });
-            }
-            catch (OperationCanceledException)
+    private async Task RereadAfterMarginAsync()
+    {
+        try
+        {
+            // The wait is armed before this returns to the caller, so a clock moved right after the roll-up ends it.
+            await Task.Delay(Counters.ClockMargin, Clock, _gone.Token);
+            await InvokeAsync(async () =>
             {
-                // The page is gone.
-            }
-        });
+                if (_gone.IsCancellationRequested)
+                {
+                    return; // the page went while the delay ended
+                }
+
+                _rereadScheduled = false;
+                await ReadStatsAsync();
+                StateHasChanged();
+            });
+        }
+        catch (OperationCanceledException)
+        {
+            // The page is gone.
+        }
     }
 
     /// <summary>After a dropped connection: join the campaign's group again and re-read what was missed from the ledger.</summary>
@@ -180,9 +180,9 @@ public sealed partial class CampaignLivePage
 
     private async Task ReadStatsAsync()
     {
-        var from = DateTimeOffset.UtcNow;
+        var from = Clock.GetUtcNow();
         var stats = await Api.GetAsync<CampaignStatsDto>($"api/v1/campaigns/{Id}/stats");
-        _statsReadAt = DateTimeOffset.UtcNow;
+        _statsReadAt = Clock.GetUtcNow();
         if (stats.Value is { } value)
         {
             Counters.Apply(value, from, _statsReadAt);
