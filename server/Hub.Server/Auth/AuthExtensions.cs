@@ -115,7 +115,12 @@ public static class AuthExtensions
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(HubPolicies.Admin, p => p.RequireAuthenticatedUser().RequireClaim(HubClaims.WorkspaceId).RequireRole(MemberRole.Admin))
             .AddPolicy(HubPolicies.Inbox, p => p.RequireAuthenticatedUser().RequireClaim(HubClaims.WorkspaceId).RequireRole(MemberRole.Admin, MemberRole.Agent))
-            .AddPolicy(HubPolicies.Marketing, p => p.RequireAuthenticatedUser().RequireClaim(HubClaims.WorkspaceId).RequireRole(MemberRole.Admin, MemberRole.Marketer));
+            .AddPolicy(HubPolicies.Marketing, p => p.RequireAuthenticatedUser().RequireClaim(HubClaims.WorkspaceId).RequireRole(MemberRole.Admin, MemberRole.Marketer))
+            .AddPolicy(HubPolicies.Member, p => p.RequireClaim(HubClaims.WorkspaceId).RequireRole(MemberRole.All))
+            .AddPolicy(HubPolicies.EndUser, p => p.AddAuthenticationSchemes(HubSchemes.EndUser).RequireRole(EndUserAuthenticationHandler.EndUserRole));
+        // End users (the chat widget, customers' apps) sign in with a token their backend or the widget API minted.
+        services.AddOptions<ClientTokenOptions>().BindConfiguration(ClientTokenOptions.Section);
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, EndUserAuthenticationHandler>(HubSchemes.EndUser, null);
 
         services.AddRateLimiter(o =>
         {

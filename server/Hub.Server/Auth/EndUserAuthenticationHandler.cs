@@ -3,9 +3,6 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Hub.Core.Contacts;
 using Hub.Data;
-using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Notifications;
-using Hub.Server.Modules.Realtime;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -25,7 +22,7 @@ internal sealed class EndUserAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     HubDbContext db,
-    IOptions<RealtimeOptions> realtime,
+    IOptions<ClientTokenOptions> realtime,
     TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {

@@ -28,6 +28,9 @@ public static class HubSchemes
 
     /// <summary>Per-workspace API keys for server-to-server calls.</summary>
     public const string ApiKey = "ApiKey";
+
+    /// <summary>End users' client tokens (<c>/hubs/client</c>, the widget).</summary>
+    public const string EndUser = "EndUser";
 }
 
 /// <summary>Authorization policy names: who may do what.</summary>
@@ -41,4 +44,10 @@ public static class HubPolicies
 
     /// <summary>Admins and marketers: campaigns, templates, segments.</summary>
     public const string Marketing = "marketing";
+
+    /// <summary>Any member of a workspace (the agent hub).</summary>
+    public const string Member = "member";
+
+    /// <summary>An end user signed in with a client token.</summary>
+    public const string EndUser = "end_user";
 }

@@ -5,7 +5,6 @@ using Hub.Data;
 using Hub.Server.Auth;
 using Hub.Server.Modules.Campaigns;
 using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Notifications;
 using Hub.Server.Modules.Realtime;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -20,7 +19,7 @@ namespace Hub.Server.Hubs;
 /// typing, presence, who views which conversation) and may use the inbox methods. Roles are those of the REST API:
 /// the inbox is for admins and agents, campaigns for admins and marketers.
 /// </summary>
-[Authorize(Policy = RealtimeModule.MemberPolicy)]
+[Authorize(Policy = HubPolicies.Member)]
 public sealed class AgentHub(
     ConversationMessaging messaging,
     OutboundService outbound,

@@ -14,7 +14,7 @@ namespace Hub.Server.Hubs;
 /// <c>/hubs/client</c>: end users, with a token their product's backend signed. A connection joins
 /// only its own user's stream (<c>user:{id}</c>); nothing a client sends can make it join another.
 /// </summary>
-[Authorize(AuthenticationSchemes = RealtimeModule.EndUserScheme, Policy = RealtimeModule.EndUserPolicy)]
+[Authorize(AuthenticationSchemes = HubSchemes.EndUser, Policy = HubPolicies.EndUser)]
 public sealed class ClientHub(
     ConversationMessaging messaging,
     NotificationCenter notifications,

@@ -1,3 +1,4 @@
+using Hub.Data.Analytics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -81,7 +82,7 @@ public sealed class AlertTests(AnalyticsApp app) : IClassFixture<AnalyticsApp>
         var (client, workspaceId) = await app.WorkspaceAsync();
         await client.PostJsonAsync("/api/v1/analytics/alerts", new { name = "Spike", kind = "anomaly", metric = "event_count", window = "5m", baseline_windows = 4, sensitivity = 2 });
         var now = app.Clock.GetUtcNow();
-        var records = new List<Hub.Server.Modules.Analytics.AnalyticsRecord>();
+        var records = new List<Hub.Data.Analytics.AnalyticsRecord>();
         for (var w = 1; w <= 4; w++)
         {
             // baseline windows: 2, 3, 2, 3 events

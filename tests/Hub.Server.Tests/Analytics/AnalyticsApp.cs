@@ -1,3 +1,4 @@
+using Hub.Data.Analytics;
 using Hub.Core.Analytics;
 using Hub.Data;
 using Hub.Server.Modules.Analytics;

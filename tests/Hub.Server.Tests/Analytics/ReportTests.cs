@@ -1,10 +1,10 @@
+using Hub.Data.Analytics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Hub.Core.Analytics;
 using Hub.Data;
-using Hub.Server.Modules.Analytics;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using static Hub.Server.Tests.Analytics.AnalyticsApp;

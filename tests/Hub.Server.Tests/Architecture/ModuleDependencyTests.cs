@@ -16,28 +16,11 @@ public sealed class ModuleDependencyTests(ITestOutputHelper output)
     /// </summary>
     private static readonly (string From, string To, string Why)[] KnownCycles =
     [
-        ("Realtime", "Inbox", "every Realtime file got `using` Inbox in the move (few use it); Inbox pushes live events through Realtime"),
-        ("Realtime", "Notifications", "every Realtime file got `using` Notifications in the move; Notifications pushes through Realtime"),
-        ("Notifications", "Inbox", "NotificationCenter, PushSweeper and NotificationsApi read conversations; Inbox notifies agents through Notifications"),
-        ("Notifications", "Campaigns", "NotificationCenter tells CampaignLive about push opens; Campaigns pushes through Notifications"),
-        ("Delivery", "Inbox", "ContactMessenger, DeliveryProcessor and DeliveryStatusSink update conversations; Inbox replies through Delivery's outbox"),
-        ("Delivery", "Notifications", "the delivery processor and status sink raise notifications; Notifications falls back to email/SMS through Delivery"),
-        ("Contacts", "Inbox", "Addresses and ContactResolver use Inbox types; Inbox resolves contacts"),
-        ("Templates", "Inbox", "TemplatesApi takes the member id from Inbox's ConversationsApi.MemberId (an Auth concern); Inbox reaches Templates via Notifications"),
-        ("Inbox", "Analytics", "CsatService and SlaMonitor record analytics; Analytics reads the inbox"),
-        ("Campaigns", "Analytics", "CampaignAnalytics lives in Campaigns but uses Analytics, which reads campaigns"),
     ];
 
     /// <summary>Host files (shared folders) that import a module today; they belong in that module, or the module's port in Core.</summary>
     private static readonly (string File, string Module, string Why)[] KnownHostImports =
     [
-        ("server/Hub.Server/Auth/EndUserAuthenticationHandler.cs", "Inbox", "`using` from the move: end-user tokens and chat sessions"),
-        ("server/Hub.Server/Auth/EndUserAuthenticationHandler.cs", "Notifications", "`using` from the move"),
-        ("server/Hub.Server/Auth/EndUserAuthenticationHandler.cs", "Realtime", "`using` from the move"),
-        ("server/Hub.Server/Auth/Api/ClientTokensApi.cs", "Inbox", "`using` from the move: the tokens API belongs with the chat/end-user modules"),
-        ("server/Hub.Server/Auth/Api/ClientTokensApi.cs", "Notifications", "`using` from the move"),
-        ("server/Hub.Server/Auth/Api/ClientTokensApi.cs", "Realtime", "`using` from the move"),
-        ("server/Hub.Server/Infrastructure/ChannelSecrets.cs", "Channels", "ChannelSecrets reads Channels.Api's secret setting names: they belong in Core or Channels"),
     ];
 
     private static readonly string[] SharedHostFolders = ["server/Hub.Server/Auth", "server/Hub.Server/Infrastructure"];

@@ -6,7 +6,6 @@ using Hub.Core.Channels;
 using Hub.Core.Delivery;
 using Hub.Core.Notifications;
 using Hub.Data;
-using Hub.Server.Auth;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 

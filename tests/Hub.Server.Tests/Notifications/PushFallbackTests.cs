@@ -3,7 +3,6 @@ using Hub.Core.Channels;
 using Hub.Core.Delivery;
 using Hub.Core.Realtime;
 using Hub.Core.Rules;
-using Hub.Server.Modules.Delivery;
 using Hub.Server.Modules.Notifications;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Hub.Core.Channels;
 using Hub.Core.Inbox;
 using Hub.Core.Rules;
-using Hub.Server.Modules.Rules;
 using Hub.Server.Modules.Webhooks;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

@@ -6,7 +6,6 @@ using System.Text;
 using System.Text.Json;
 using Hub.Adapters.Sms;
 using Hub.Server.Tests.Infrastructure;
-using Hub.Server.Modules.Channels.Twilio;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -5,9 +5,6 @@ using Hub.Core.Workspaces;
 using Hub.Data;
 using Hub.Server.Auth;
 using Hub.Server.Infrastructure;
-using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Notifications;
-using Hub.Server.Modules.Realtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -38,7 +35,7 @@ public static class ClientTokensApi
     }
 
     internal static async Task<Results<Ok<ClientTokenResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateClientTokenRequest request, HubDbContext db, IWorkspaceContext workspace, IOptions<RealtimeOptions> options, TimeProvider clock,
+        CreateClientTokenRequest request, HubDbContext db, IWorkspaceContext workspace, IOptions<ClientTokenOptions> options, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var secret = await db.Workspaces.AsNoTracking().Where(w => w.Id == workspace.WorkspaceId)

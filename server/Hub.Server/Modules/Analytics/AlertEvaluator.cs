@@ -3,8 +3,6 @@ using Hub.Core.Analytics;
 using Hub.Core.Webhooks;
 using Hub.Data;
 using Hub.Server.Auth;
-using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Notifications;
 using Hub.Server.Modules.Realtime;
 using Hub.Server.Modules.Webhooks;
 using Microsoft.EntityFrameworkCore;

@@ -1,3 +1,4 @@
+using Hub.Data.Analytics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Hub.Core.Analytics;

@@ -1,6 +1,6 @@
+using Hub.Data.Analytics;
 using Hub.Core.Analytics;
 using Hub.Data;
-using Hub.Server.Modules.Analytics;
 namespace Hub.Server.Modules.Campaigns;
 
 /// <summary>

@@ -7,8 +7,6 @@ using Hub.Data.Claims;
 using Hub.Server.Auth;
 using Hub.Server.Modules.Delivery;
 using Hub.Server.Modules.Notifications;
-using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Realtime;
 using Hub.Server.Modules.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using Hub.Server.Modules.Notifications;
 using Hub.Server.Modules.Campaigns.Tracking;
 using Hub.Server.Modules.Campaigns.Api;
 using Hub.Server.Modules.Delivery;
@@ -23,6 +24,7 @@ public static class CampaignsModule
         services.AddScoped<IMessageStatusObserver, CampaignLedgerObserver>();
         services.AddSingleton<CampaignWake>();
         services.AddScoped<CampaignTracking>();
+        services.AddScoped<INotificationAckObserver, CampaignPushObserver>();
         services.AddScoped<AbWinnerDecider>();
         services.AddSingleton<CampaignLive>();
         services.AddHostedService(sp => sp.GetRequiredService<CampaignLive>());

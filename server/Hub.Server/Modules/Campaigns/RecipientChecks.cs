@@ -6,8 +6,6 @@ using Hub.Core.Rules;
 using Hub.Core.Text;
 using Hub.Data;
 using Hub.Server.Modules.Contacts;
-using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Delivery;
 using Hub.Server.Modules.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

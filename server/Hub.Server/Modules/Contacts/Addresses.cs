@@ -1,5 +1,4 @@
 using Hub.Core.Channels;
-using Hub.Server.Modules.Inbox;
 
 namespace Hub.Server.Modules.Contacts;
 

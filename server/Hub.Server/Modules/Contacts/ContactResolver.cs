@@ -2,7 +2,6 @@ using Hub.Core.Channels;
 using Hub.Core.Contacts;
 using Hub.Data;
 using Microsoft.EntityFrameworkCore;
-using Hub.Server.Modules.Inbox;
 
 namespace Hub.Server.Modules.Contacts;
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Hub.Core.Contacts;
 using Hub.Core.Rules;
 using Hub.Data;
-using Hub.Server.Modules.Contacts.Api;
 
 namespace Hub.Server.Modules.Contacts;
 

@@ -1,4 +1,3 @@
-using Hub.Server.Modules.Contacts.Api;
 
 namespace Hub.Server.Modules.Contacts;
 

@@ -6,8 +6,6 @@ using Hub.Core.Realtime;
 using Hub.Data;
 using Hub.Server.Auth;
 using Hub.Server.Infrastructure;
-using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Notifications;
 using Hub.Server.Modules.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

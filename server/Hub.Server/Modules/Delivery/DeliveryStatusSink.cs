@@ -3,8 +3,6 @@ using Hub.Core.Inbox;
 using Hub.Core.Realtime;
 using Hub.Data;
 using Hub.Server.Auth;
-using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Notifications;
 using Hub.Server.Modules.Realtime;
 using Microsoft.EntityFrameworkCore;
 

@@ -2,10 +2,8 @@ using Hub.Core.Inbox;
 using Hub.Core.Members;
 using Hub.Data;
 using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Notifications;
 using Hub.Server.Modules.Realtime;
 using Microsoft.EntityFrameworkCore;
-using Hub.Server.Modules.Contacts;
 
 namespace Hub.Server.Modules.Inbox;
 

@@ -4,7 +4,6 @@ using Hub.Core.Realtime;
 using Hub.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Hub.Server.Modules.Notifications;
 using Hub.Server.Modules.Realtime;
 
 namespace Hub.Server.Modules.Inbox;

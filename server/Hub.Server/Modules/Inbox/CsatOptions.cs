@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Hub.Server.Modules.Contacts;
 
 namespace Hub.Server.Modules.Inbox;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Hub.Server.Modules.Contacts;
 
 namespace Hub.Server.Modules.Inbox;
 

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Hub.Core.Inbox;
 using Hub.Core.Text;
-using Hub.Server.Modules.Contacts;
 
 namespace Hub.Server.Modules.Inbox;
 

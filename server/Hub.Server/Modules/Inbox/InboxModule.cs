@@ -2,7 +2,6 @@ using Hub.Server.Modules.Inbox.Api;
 using Hub.Core.Inbox;
 using Hub.Intelligence;
 using Quartz;
-using Hub.Server.Modules.Contacts;
 
 namespace Hub.Server.Modules.Inbox;
 

@@ -5,7 +5,6 @@ using Hub.Core.Realtime;
 using Hub.Data;
 using Hub.Server.Auth;
 using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Notifications;
 using Hub.Server.Modules.Realtime;
 using Hub.Server.Modules.Webhooks;
 using Microsoft.EntityFrameworkCore;

@@ -1,7 +1,6 @@
 using Hub.Core.Inbox;
 using Hub.Core.Intelligence;
 using Microsoft.Extensions.Options;
-using Hub.Server.Modules.Contacts;
 
 namespace Hub.Server.Modules.Inbox;
 

@@ -8,7 +8,6 @@ using Hub.Core.Text;
 using Hub.Data;
 using Hub.Server.Modules.Delivery;
 using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Notifications;
 using Hub.Server.Modules.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,6 @@
 using Hub.Core.Inbox;
 using Hub.Data;
 using Microsoft.EntityFrameworkCore;
-using Hub.Server.Modules.Contacts;
 
 namespace Hub.Server.Modules.Inbox;
 

@@ -1,5 +1,4 @@
 using Quartz;
-using Hub.Server.Modules.Contacts;
 
 namespace Hub.Server.Modules.Inbox;
 

@@ -1,13 +1,11 @@
+using Hub.Data.Analytics;
 using Hub.Core.Analytics;
 using Hub.Core.Inbox;
 using Hub.Core.Realtime;
 using Hub.Data;
-using Hub.Server.Modules.Analytics;
 using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Notifications;
 using Hub.Server.Modules.Realtime;
 using Microsoft.EntityFrameworkCore;
-using Hub.Server.Modules.Contacts;
 
 namespace Hub.Server.Modules.Inbox;
 

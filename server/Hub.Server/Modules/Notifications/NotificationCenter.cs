@@ -3,11 +3,9 @@ using Hub.Core.Notifications;
 using Hub.Core.Realtime;
 using Hub.Core.Rules;
 using Hub.Data;
-using Hub.Server.Modules.Delivery;
 using Hub.Server.Modules.Notifications;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Hub.Server.Modules.Inbox;
 using Hub.Server.Modules.Realtime;
 
 namespace Hub.Server.Modules.Notifications;
@@ -23,7 +21,7 @@ public sealed class NotificationCenter(
     RealtimeDispatcher dispatcher,
     IPresenceTracker presence,
     IOptions<NotificationOptions> options,
-    Campaigns.CampaignLive campaigns,
+    IEnumerable<INotificationAckObserver> observers,
     TimeProvider clock)
 {
     /// <summary>Stores the push and sends it to the user's connected devices (or keeps it for the next one to connect).</summary>
@@ -216,11 +214,9 @@ public sealed class NotificationCenter(
             Properties = new() { ["notification_id"] = JsonSerializer.SerializeToElement(notification.Id), ["category"] = JsonSerializer.SerializeToElement(notification.Category) },
         });
         await db.SaveChangesAsync(cancellationToken);
-        if (notification.Data.TryGetValue(Campaigns.CampaignMetadata.CampaignId, out var campaign) && campaign.ValueKind == JsonValueKind.String
-            && campaign.TryGetGuid(out var campaignId))
+        foreach (var observer in observers)
         {
-            campaigns.Count(notification.WorkspaceId, campaignId, CampaignAnalyticsTypes.Opened, human: true, firstOpen ? 1 : 0);
-            campaigns.Count(notification.WorkspaceId, campaignId, CampaignAnalyticsTypes.Clicked, human: true, firstClick ? 1 : 0);
+            observer.Acknowledged(notification, firstOpen, firstClick);
         }
     }
 }

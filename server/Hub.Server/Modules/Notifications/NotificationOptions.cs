@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Hub.Server.Modules.Delivery;
 
 namespace Hub.Server.Modules.Notifications;
 

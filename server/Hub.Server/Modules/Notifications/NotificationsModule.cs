@@ -1,5 +1,4 @@
 using Hub.Server.Modules.Notifications.Api;
-using Hub.Server.Modules.Delivery;
 namespace Hub.Server.Modules.Notifications;
 
 /// <summary>Push notifications: the notification center, preferences, fallback to email/SMS and the push sweep.</summary>

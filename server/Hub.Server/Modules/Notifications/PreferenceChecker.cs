@@ -3,7 +3,6 @@ using Hub.Core.Notifications;
 using Hub.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Hub.Server.Modules.Delivery;
 
 namespace Hub.Server.Modules.Notifications;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Hub.Server.Modules.Delivery;
 
 namespace Hub.Server.Modules.Notifications;
 

@@ -1,11 +1,8 @@
 using Hub.Data;
 using Hub.Server.Auth;
-using Hub.Server.Modules.Inbox;
 using Hub.Server.Modules.Notifications;
-using Hub.Server.Modules.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Hub.Server.Modules.Delivery;
 
 namespace Hub.Server.Modules.Notifications;
 

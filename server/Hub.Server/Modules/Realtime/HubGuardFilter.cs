@@ -2,8 +2,6 @@ using System.Reflection;
 using Hub.Server.Auth;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
-using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Notifications;
 
 namespace Hub.Server.Modules.Realtime;
 

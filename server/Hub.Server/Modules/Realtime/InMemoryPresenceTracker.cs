@@ -1,6 +1,4 @@
 using Hub.Core.Realtime;
-using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Notifications;
 
 namespace Hub.Server.Modules.Realtime;
 

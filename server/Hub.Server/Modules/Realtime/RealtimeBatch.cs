@@ -1,8 +1,6 @@
 using Hub.Core.Inbox;
 using Hub.Core.Realtime;
 using Hub.Data;
-using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Notifications;
 
 namespace Hub.Server.Modules.Realtime;
 

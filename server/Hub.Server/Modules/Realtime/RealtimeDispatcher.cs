@@ -1,7 +1,5 @@
 using Hub.Core.Realtime;
 using Microsoft.AspNetCore.SignalR;
-using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Notifications;
 
 namespace Hub.Server.Modules.Realtime;
 

@@ -2,32 +2,21 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Hub.Core.Members;
 using Hub.Data.Realtime;
-using Hub.Server.Auth;
 using Hub.Server.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
-using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Notifications;
 
 namespace Hub.Server.Modules.Realtime;
 
 /// <summary>SignalR hubs, their protocols, presence and (with Redis) the backplane.</summary>
 public static class RealtimeModule
 {
-    public const string EndUserScheme = "EndUser";
-    public const string EndUserPolicy = "end_user";
-    public const string MemberPolicy = "member";
-
     public static IHostApplicationBuilder AddRealtime(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, EndUserAuthenticationHandler>(EndUserScheme, null);
-        services.AddAuthorizationBuilder()
-            .AddPolicy(EndUserPolicy, p => p.AddAuthenticationSchemes(EndUserScheme).RequireRole(EndUserAuthenticationHandler.EndUserRole))
-            .AddPolicy(MemberPolicy, p => p.RequireClaim(HubClaims.WorkspaceId).RequireRole(MemberRole.All));
 
         var signalR = services.AddSignalR(o =>
             {

@@ -1,6 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Notifications;
 
 namespace Hub.Server.Modules.Realtime;
 
@@ -8,12 +6,6 @@ namespace Hub.Server.Modules.Realtime;
 public sealed class RealtimeOptions
 {
     public const string Section = "Realtime";
-
-    /// <summary>End-user tokens that live longer than this are refused (keep them short).</summary>
-    public TimeSpan MaxClientTokenLifetime { get; set; } = TimeSpan.FromHours(24);
-
-    /// <summary>Lifetime of tokens minted by <c>POST /api/v1/client-tokens</c> when none is asked for.</summary>
-    public TimeSpan DefaultClientTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>A typing indicator with no refresh for this long is turned off by the server.</summary>
     public TimeSpan TypingTimeout { get; set; } = TimeSpan.FromSeconds(5);

@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using Hub.Core.Realtime;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Notifications;
 
 namespace Hub.Server.Modules.Realtime;
 

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Hub.Core.Realtime;
 using Hub.Data.Realtime;
-using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Notifications;
 namespace Hub.Server.Modules.Realtime;
 
 /// <summary>

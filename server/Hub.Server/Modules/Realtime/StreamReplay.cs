@@ -1,7 +1,5 @@
 using Hub.Core.Realtime;
 using Hub.Data.Realtime;
-using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Notifications;
 
 namespace Hub.Server.Modules.Realtime;
 

@@ -5,7 +5,6 @@ using Hub.Core.Inbox;
 using Hub.Core.Notifications;
 using Hub.Core.Rules;
 using Hub.Data;
-using Hub.Server.Modules.Contacts;
 using Hub.Server.Modules.Inbox;
 using Hub.Server.Modules.Delivery;
 using Hub.Server.Modules.Notifications;

@@ -3,7 +3,6 @@ using Hub.Core.Notifications;
 using Hub.Core.Rules;
 using Hub.Core.Text;
 using Hub.Data;
-using Hub.Server.Modules.Delivery;
 using Hub.Server.Modules.Notifications;
 using Hub.Server.Modules.Webhooks;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,5 @@
 using System.Text;
 using Hub.Server.Modules.Analytics;
-using Hub.Server.Auth;
 using Hub.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 

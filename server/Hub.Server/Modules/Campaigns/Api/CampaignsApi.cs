@@ -1,7 +1,6 @@
 using Hub.Core.Campaigns;
 using Hub.Data;
 using Hub.Server.Auth;
-using Hub.Server.Modules.Campaigns;
 using Hub.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;

@@ -8,9 +8,6 @@ using Hub.Data;
 using Hub.Server.Auth.Api;
 using Hub.Server.Auth;
 using Hub.Server.Infrastructure;
-using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Notifications;
-using Hub.Server.Modules.Realtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -58,7 +55,7 @@ public static partial class WidgetApi
         RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", length);
 
     internal static async Task<Results<Ok<WidgetSessionResponse>, ValidationProblem, ProblemHttpResult>> CreateSessionAsync(
-        WidgetSessionRequest request, HubDbContext db, IOptions<RealtimeOptions> options, TimeProvider clock, HttpContext http,
+        WidgetSessionRequest request, HubDbContext db, IOptions<ClientTokenOptions> options, TimeProvider clock, HttpContext http,
         CancellationToken cancellationToken)
     {
         var key = request.WidgetKey?.Trim();

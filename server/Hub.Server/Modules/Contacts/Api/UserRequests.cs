@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Hub.Core.Contacts;
 using Hub.Server.Modules.Contacts.Api;
-using Hub.Server.Modules.Contacts;
 namespace Hub.Server.Modules.Contacts.Api;
 
 /// <summary>A user (the spec's <c>user_profile</c>) as the API shows it: a contact seen by your own user id.</summary>

@@ -8,8 +8,6 @@ using Hub.Data;
 using Hub.Server.Modules.Inbox.Api;
 using Hub.Server.Auth;
 using Hub.Server.Infrastructure;
-using Hub.Server.Modules.Inbox;
-using Hub.Server.Modules.Notifications;
 using Hub.Server.Modules.Realtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

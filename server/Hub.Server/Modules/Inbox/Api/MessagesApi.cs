@@ -4,7 +4,6 @@ using Hub.Core.Workspaces;
 using Hub.Data;
 using Hub.Server.Auth;
 using Hub.Server.Modules.Delivery;
-using Hub.Server.Modules.Contacts;
 using Hub.Server.Modules.Inbox;
 using Hub.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;

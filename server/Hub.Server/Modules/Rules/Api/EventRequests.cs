@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Hub.Core.Rules;
 using Hub.Server.Modules.Rules.Api;
-using Hub.Server.Modules.Rules;
 namespace Hub.Server.Modules.Rules.Api;
 
 /// <summary>One thing a user did, as the customer's system reports it (<c>POST /api/v1/events</c>).</summary>

@@ -5,7 +5,7 @@ using Hub.Core.Events;
 using Hub.Core.Text;
 using Microsoft.EntityFrameworkCore;
 
-namespace Hub.Server.Modules.Analytics;
+namespace Hub.Data.Analytics;
 
 /// <summary>
 /// Writes analytics events in the caller's unit of work: the event is added to the caller's context and commits
