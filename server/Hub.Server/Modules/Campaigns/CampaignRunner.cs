@@ -38,7 +38,7 @@ public sealed partial class CampaignRunner(
     AudienceQuery audience,
     RecipientChecks checks,
     CampaignComposer composer,
-    ContactMessenger messenger,
+    OutboundWriter writer,
     NotificationCenter notifications,
     AbWinnerDecider abTest,
     CampaignLive live,
@@ -272,8 +272,9 @@ public sealed partial class CampaignRunner(
                 continue;
             }
 
-            var result = await messenger.QueueAsync(contact, new ContactMessage(channel, composed.Subject, composed.Text, composed.Html)
+            var result = await writer.QueueAsync(contact.WorkspaceId, new ContactMessage(channel, composed.Subject, composed.Text, composed.Html)
             {
+                ContactId = contact.Id,
                 MessageId = composed.MessageId,
                 Headers = composed.Headers,
                 MaxAttempts = Math.Max(1, campaign.Settings.MaxRetries + 1),
@@ -306,7 +307,7 @@ public sealed partial class CampaignRunner(
             return new BatchResult(0, 0, 0);
         }
 
-        work.AfterCommit(messenger.Wake);
+        work.AfterCommit(writer.Wake);
         live.Count(work, campaign.WorkspaceId, campaign.Id, Hub.Core.Realtime.CampaignAnalyticsTypes.Sent, human: false, pushed);
         live.Changed(work, campaign.WorkspaceId, campaign.Id);
         await change.CommitAsync(cancellationToken);

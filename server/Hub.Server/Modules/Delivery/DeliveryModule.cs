@@ -16,7 +16,6 @@ public static class DeliveryModule
         services.AddScoped<OutboxClaimer>();
         services.AddScoped<DeliveryProcessor>();
         services.AddScoped<OutboundWriter>();
-        services.AddScoped<ContactMessenger>();
         services.AddScoped<IDeliveryStatusSink, DeliveryStatusSink>();
         services.AddSingleton<IChannelSender, DevSinkSender>();
         if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(StorageExtensions.RedisName)))
