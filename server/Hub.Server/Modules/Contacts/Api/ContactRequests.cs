@@ -26,8 +26,8 @@ public sealed record ContactResponse(
         c.DateOfBirth, c.IsActive, c.Attributes, c.CreatedAt, c.UpdatedAt);
 }
 
-/// <summary>Creates a contact. At least one of external_id, email or phone is required.</summary>
-public sealed record CreateContactRequest
+/// <summary>A contact's fields, as both creating and changing a contact take them.</summary>
+public abstract record ContactFields
 {
     /// <summary>The id your own systems use for this user; unique in the workspace.</summary>
     [MaxLength(200)]
@@ -61,43 +61,15 @@ public sealed record CreateContactRequest
 
     public bool? IsActive { get; init; }
 
+    /// <summary>On create, the attributes; on update, merged into the existing ones (a key set to null is removed).</summary>
     public Dictionary<string, JsonElement>? Attributes { get; init; }
 }
+
+/// <summary>Creates a contact. At least one of external_id, email or phone is required.</summary>
+public sealed record CreateContactRequest : ContactFields;
 
 /// <summary>Changes a contact: only the fields present are changed.</summary>
-public sealed record UpdateContactRequest
-{
-    [MaxLength(200)]
-    public string? ExternalId { get; init; }
-
-    [MaxLength(200)]
-    public string? FirstName { get; init; }
-
-    [MaxLength(200)]
-    public string? LastName { get; init; }
-
-    [EmailAddress, MaxLength(320)]
-    public string? Email { get; init; }
-
-    [RegularExpression(ContactRules.E164, ErrorMessage = "Phone must be in E.164 form, e.g. +14155550123.")]
-    public string? Phone { get; init; }
-
-    [MaxLength(64)]
-    public string? Timezone { get; init; }
-
-    [RegularExpression(ContactRules.LanguageTag, ErrorMessage = "Language must be a BCP 47 tag such as en or fr-CA.")]
-    public string? Language { get; init; }
-
-    [MaxLength(200)]
-    public string? MainDeviceId { get; init; }
-
-    public DateOnly? Dob { get; init; }
-
-    public bool? IsActive { get; init; }
-
-    /// <summary>Merged into the existing attributes; a key set to null is removed.</summary>
-    public Dictionary<string, JsonElement>? Attributes { get; init; }
-}
+public sealed record UpdateContactRequest : ContactFields;
 
 /// <summary>Checks shared by contact requests.</summary>
 public static class ContactRules
