@@ -46,6 +46,9 @@ public static partial class DatabaseInitializer
                 }
                 catch (DbUpdateException)
                 {
+                    // The refused role stays tracked as Added: left there, the workspace's first save would insert it
+                    // again and fail (seen when two nodes started together on a new SQLite database).
+                    db.ChangeTracker.Clear();
                     if (!await roles.RoleExistsAsync(role))
                     {
                         throw;
