@@ -107,7 +107,10 @@ public sealed class UnitOfWork(HubDbContext db, EventStreamStore streams)
 
             await _transaction.CommitAsync(cancellationToken);
             _done = true;
-            await _unit.PublishAsync(cancellationToken);
+
+            // Committed: what it announces goes out even if the caller gave up meanwhile (a client that hung up
+            // must not leave the other agents without the live event of a change that was made).
+            await _unit.PublishAsync(CancellationToken.None);
         }
 
         /// <summary>Rolls back and publishes nothing of it.</summary>

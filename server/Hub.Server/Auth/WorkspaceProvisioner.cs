@@ -10,7 +10,7 @@ namespace Hub.Server.Auth;
 
 /// <summary>Creates a workspace together with its first admin, in one transaction.</summary>
 public sealed partial class WorkspaceProvisioner(
-    HubDbContext db, UserManager<Member> users, ScopedWorkspaceContext workspace, TimeProvider clock)
+    HubDbContext db, UnitOfWork work, UserManager<Member> users, ScopedWorkspaceContext workspace, TimeProvider clock)
 {
     /// <summary>The outcome: the workspace and admin, or Identity's reasons for refusing the admin.</summary>
     public sealed record Result(Workspace? Workspace, Member? Admin, IReadOnlyList<IdentityError> Errors);
@@ -26,7 +26,7 @@ public sealed partial class WorkspaceProvisioner(
             CreatedAt = now,
         };
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var change = await work.BeginAsync(cancellationToken);
         db.Workspaces.Add(created);
         await db.SaveChangesAsync(cancellationToken);
         workspace.Use(created.Id);
@@ -48,11 +48,11 @@ public sealed partial class WorkspaceProvisioner(
 
         if (!result.Succeeded)
         {
-            await transaction.RollbackAsync(cancellationToken);
+            await change.RollbackAsync(cancellationToken);
             return new Result(null, null, [.. result.Errors]);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await change.CommitAsync(cancellationToken);
         return new Result(created, admin, []);
     }
 

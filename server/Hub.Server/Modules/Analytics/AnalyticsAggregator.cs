@@ -47,8 +47,9 @@ public sealed class AnalyticsAggregator(IServiceScopeFactory scopes, IOptions<An
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var work = scope.ServiceProvider.GetRequiredService<UnitOfWork>();
         var sqlite = db is SqliteHubDbContext;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var change = await work.BeginAsync(cancellationToken);
         if (!sqlite)
         {
             await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(7310042017)", cancellationToken);
@@ -69,7 +70,7 @@ public sealed class AnalyticsAggregator(IServiceScopeFactory scopes, IOptions<An
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.RolledUpAt, now), cancellationToken);
         if (claimed != ids.Count)
         {
-            await transaction.RollbackAsync(cancellationToken);
+            await change.RollbackAsync(cancellationToken);
             return ids.Count; // another node took some of them; the caller loops and tries again
         }
 
@@ -120,7 +121,7 @@ public sealed class AnalyticsAggregator(IServiceScopeFactory scopes, IOptions<An
                 """, cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await change.CommitAsync(cancellationToken);
         return batch.Count;
     }
 

@@ -19,6 +19,7 @@ namespace Hub.Server.Modules.Delivery;
 /// </summary>
 public sealed partial class DeliveryProcessor(
     HubDbContext db,
+    UnitOfWork work,
     ScopedWorkspaceContext workspace,
     IEnumerable<IChannelSender> senders,
     IDeliveryRateLimiter rateLimiter,
@@ -299,7 +300,7 @@ public sealed partial class DeliveryProcessor(
     /// <summary>Saves the message (its status moved, or stayed where a later one had put it) and tells observers and agents.</summary>
     private async Task SaveStatusAsync(Message message, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var change = await work.BeginAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         foreach (var observer in observers)
         {
@@ -307,8 +308,7 @@ public sealed partial class DeliveryProcessor(
         }
 
         await realtime.MessageAsync(message.WorkspaceId, RealtimeEventNames.MessageUpdated, message, null, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        await realtime.PublishAsync();
+        await change.CommitAsync(cancellationToken);
     }
 
     private async Task<OutboundEnvelope> EnvelopeAsync(Message message, Channel channel, CancellationToken cancellationToken)

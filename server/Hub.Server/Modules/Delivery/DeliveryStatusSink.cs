@@ -14,7 +14,7 @@ namespace Hub.Server.Modules.Delivery;
 /// sent to again.
 /// </summary>
 public sealed class DeliveryStatusSink(
-    HubDbContext db, ScopedWorkspaceContext workspace, RealtimeBatch realtime, IEnumerable<IMessageStatusObserver> observers, TimeProvider clock) : IDeliveryStatusSink
+    HubDbContext db, UnitOfWork work, ScopedWorkspaceContext workspace, RealtimeBatch realtime, IEnumerable<IMessageStatusObserver> observers, TimeProvider clock) : IDeliveryStatusSink
 {
     public async Task<bool> ApplyAsync(DeliveryStatusUpdate update, CancellationToken cancellationToken)
     {
@@ -53,7 +53,7 @@ public sealed class DeliveryStatusSink(
             return true;
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var change = await work.BeginAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         foreach (var observer in observers)
         {
@@ -61,8 +61,7 @@ public sealed class DeliveryStatusSink(
         }
 
         await realtime.MessageAsync(update.WorkspaceId, RealtimeEventNames.MessageUpdated, message, null, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        await realtime.PublishAsync();
+        await change.CommitAsync(cancellationToken);
         return true;
     }
 }

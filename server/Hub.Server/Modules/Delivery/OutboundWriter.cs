@@ -80,16 +80,16 @@ public static class OutboundRefusals
 /// A message lands in the contact's latest conversation on that channel (or a new, resolved one), so a reply threads
 /// back to the agents with its context; the writer raises no live event: callers that want one (an agent's reply) add it.
 /// </summary>
-public sealed class OutboundWriter(HubDbContext db, ContactResolver contacts, DeliverySignal signal, TimeProvider clock)
+public sealed class OutboundWriter(HubDbContext db, UnitOfWork work, ContactResolver contacts, DeliverySignal signal, TimeProvider clock)
 {
-    /// <summary>Writes one message inside the caller's open transaction; call <see cref="Wake"/> after commit.</summary>
+    /// <summary>Writes one message inside the caller's open unit of work; the delivery workers are woken when it commits.</summary>
     public async Task<ContactSendResult> QueueAsync(Guid workspaceId, ContactMessage message, CancellationToken cancellationToken) =>
         (await QueueAsync(workspaceId, [message], cancellationToken))[0];
 
     /// <summary>
     /// Writes every message of <paramref name="batch"/> it can and saves once, inside the caller's open transaction (so,
     /// for a rule, its suppression claim, its decision and the send commit or roll back together); the results are in
-    /// the batch's order. Call <see cref="Wake"/> after commit.
+    /// the batch's order. The delivery workers are woken when the caller's unit of work commits.
     /// </summary>
     public async Task<IReadOnlyList<ContactSendResult>> QueueAsync(Guid workspaceId, IReadOnlyList<ContactMessage> batch, CancellationToken cancellationToken)
     {
@@ -158,6 +158,11 @@ public sealed class OutboundWriter(HubDbContext db, ContactResolver contacts, De
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        if (results.Any(r => r!.Queued))
+        {
+            work.AfterCommit(Wake);
+        }
+
         return [.. results.Select(r => r!)];
     }
 
@@ -168,18 +173,13 @@ public sealed class OutboundWriter(HubDbContext db, ContactResolver contacts, De
     /// <summary>Writes a batch in one transaction of its own, commits and wakes the delivery workers.</summary>
     public async Task<IReadOnlyList<ContactSendResult>> SendAsync(Guid workspaceId, IReadOnlyList<ContactMessage> batch, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var change = await work.BeginAsync(cancellationToken);
         var results = await QueueAsync(workspaceId, batch, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        if (results.Any(r => r.Queued))
-        {
-            Wake();
-        }
-
+        await change.CommitAsync(cancellationToken);
         return results;
     }
 
-    /// <summary>Tells the delivery workers there is work; call after the transaction committed.</summary>
+    /// <summary>Tells the delivery workers there is work (queued messages do it themselves when their unit of work commits).</summary>
     public void Wake() => signal.Wake();
 
     private Message Write(Guid workspaceId, ContactMessage message, Conversation conversation, Channel channel, string to, DateTimeOffset now)

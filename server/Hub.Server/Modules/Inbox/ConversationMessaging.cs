@@ -14,6 +14,7 @@ namespace Hub.Server.Modules.Inbox;
 /// </summary>
 public sealed class ConversationMessaging(
     HubDbContext db,
+    UnitOfWork work,
     RealtimeBatch realtime,
     IInboundProcessor inbox,
     IOptions<RealtimeOptions> options,
@@ -63,7 +64,7 @@ public sealed class ConversationMessaging(
             throw new RealtimeRefusal("invalid", "conversationId is required.");
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var change = await work.BeginAsync(cancellationToken);
         var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, cancellationToken)
             ?? throw new RealtimeRefusal("not_found", "No such conversation.");
         if (conversation.ChannelType != ChannelType.Chat)
@@ -92,8 +93,7 @@ public sealed class ConversationMessaging(
         conversation.FirstResponseAt ??= now;
         await db.SaveChangesAsync(cancellationToken);
         var (agentSeq, _) = await realtime.MessageAsync(workspaceId, RealtimeEventNames.MessageReceived, message, conversation.ContactId, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        await realtime.PublishAsync();
+        await change.CommitAsync(cancellationToken);
         return new SendMessageResult(conversation.Id, message.Id, agentSeq);
     }
 
@@ -106,7 +106,7 @@ public sealed class ConversationMessaging(
     /// </summary>
     public async Task<int> MarkReadAsync(Guid workspaceId, Guid? contactId, ReadReceipt receipt, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var change = await work.BeginAsync(cancellationToken);
         var conversation = await db.Conversations.FirstOrDefaultAsync(
             c => c.Id == receipt.ConversationId && (contactId == null || c.ContactId == contactId), cancellationToken)
             ?? throw new RealtimeRefusal("not_found", "No such conversation.");
@@ -139,8 +139,7 @@ public sealed class ConversationMessaging(
             await realtime.MessageAsync(workspaceId, RealtimeEventNames.MessageUpdated, message, conversation.ContactId, cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        await realtime.PublishAsync();
+        await change.CommitAsync(cancellationToken);
 
         return read.Count;
     }

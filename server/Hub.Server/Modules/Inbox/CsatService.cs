@@ -29,7 +29,7 @@ public sealed class CsatService(
     /// <summary>
     /// Asks for a score after <paramref name="conversation"/> was resolved, unless CSAT is off, the contact never
     /// wrote, a survey of it is still open, or the contact can't be reached on the channel. Runs inside the caller's
-    /// open transaction and saves; call <see cref="Wake"/> after commit. Returns the survey, or null when none was asked.
+    /// open unit of work and saves (the question goes out once it commits). Returns the survey, or null when none was asked.
     /// </summary>
     public async Task<CsatSurvey?> AskAsync(Conversation conversation, Guid? resolvedBy, CancellationToken cancellationToken)
     {
@@ -143,9 +143,6 @@ public sealed class CsatService(
                 && (threadKey == null || c.ThreadKey == threadKey) && waiting.Contains(c.Id))
             .OrderByDescending(c => c.ResolvedAt).FirstOrDefaultAsync(cancellationToken);
     }
-
-    /// <summary>Tells the delivery workers a question is waiting; call after the transaction committed.</summary>
-    public void Wake() => outbound.Wake();
 
     private IQueryable<CsatSurvey> OpenSurvey(Guid conversationId, DateTimeOffset now) =>
         db.CsatSurveys.Where(s => s.ConversationId == conversationId && s.RespondedAt == null && s.ClosedAt == null && s.ExpiresAt > now);

@@ -22,6 +22,7 @@ namespace Hub.Server.Modules.Inbox;
 /// </summary>
 public sealed class InboxService(
     HubDbContext db,
+    UnitOfWork work,
     ScopedWorkspaceContext workspace,
     ContactResolver contacts,
     AssignmentService assignment,
@@ -48,7 +49,7 @@ public sealed class InboxService(
             }
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var change = await work.BeginAsync(cancellationToken);
         var contactId = inbound.ContactId ?? (await contacts.ResolveAsync(inbound.Channel, inbound.From, inbound.FromName, cancellationToken)).Id;
         var now = clock.GetUtcNow();
         var threadKey = ThreadKey(inbound);
@@ -124,7 +125,7 @@ public sealed class InboxService(
         }
         catch (DbUpdateException) when (key is not null)
         {
-            await transaction.RollbackAsync(cancellationToken);
+            await change.RollbackAsync(cancellationToken);
             if (!await IsDuplicateAsync(key, cancellationToken))
             {
                 throw;
@@ -145,8 +146,7 @@ public sealed class InboxService(
         var (_, contactSeq) = await realtime.MessageAsync(inbound.WorkspaceId, RealtimeEventNames.MessageReceived, message,
             inbound.ContactId, cancellationToken);
         await realtime.ConversationAsync(inbound.WorkspaceId, conversation, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        await realtime.PublishAsync();
+        await change.CommitAsync(cancellationToken);
         return new InboundResult(conversation.Id, message.Id, isNew, false, contactSeq);
     }
 

@@ -33,6 +33,7 @@ public sealed class ReplyRefused(string field, string reason) : Exception(reason
 /// </summary>
 public sealed partial class OutboundService(
     HubDbContext db,
+    UnitOfWork work,
     OutboundWriter writer,
     ConversationMessaging chat,
     RealtimeBatch realtime,
@@ -101,7 +102,7 @@ public sealed partial class OutboundService(
         Guid workspaceId, Conversation conversation, ChannelType type, Guid? memberId, ReplyRequest request, CancellationToken cancellationToken)
     {
         CheckSize(type, request);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var change = await work.BeginAsync(cancellationToken);
         var result = await writer.QueueAsync(workspaceId, new ContactMessage(type, type == ChannelType.Email ? ReplySubject(conversation.Subject) : null, request.Content, request.Html)
         {
             ContactId = conversation.ContactId,
@@ -121,9 +122,7 @@ public sealed partial class OutboundService(
         await db.SaveChangesAsync(cancellationToken);
         var (seq, _) = await realtime.MessageAsync(workspaceId, RealtimeEventNames.MessageReceived, message, null, cancellationToken);
         await realtime.ConversationAsync(workspaceId, conversation, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        await realtime.PublishAsync();
-        writer.Wake();
+        await change.CommitAsync(cancellationToken);
         return (message, seq);
     }
 
@@ -142,7 +141,7 @@ public sealed partial class OutboundService(
             }
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var change = await work.BeginAsync(cancellationToken);
         var note = new Message
         {
             ConversationId = conversation.Id,
@@ -160,13 +159,13 @@ public sealed partial class OutboundService(
         conversation.UpdatedAt = now;
         await db.SaveChangesAsync(cancellationToken);
         await realtime.MessageAsync(workspaceId, RealtimeEventNames.MessageReceived, note, null, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        await realtime.PublishAsync();
         var excerpt = TextCut.Cut(note.Text, 141, "…");
         foreach (var mentioned in note.Mentions.Where(m => m != memberId))
         {
-            await dispatcher.MentionAsync(mentioned, new MentionNotice(conversation.Id, note.Id, note.SenderId, excerpt));
+            work.AfterCommit(_ => dispatcher.MentionAsync(mentioned, new MentionNotice(conversation.Id, note.Id, note.SenderId, excerpt)));
         }
+
+        await change.CommitAsync(cancellationToken);
 
         return note;
     }

@@ -19,7 +19,7 @@ namespace Hub.Server.Modules.Notifications;
 /// notification due again and two nodes never both send it.
 /// </summary>
 public sealed class PushFallback(
-    HubDbContext db, OutboundWriter outbound, PreferenceChecker preferences, IOptions<NotificationOptions> options, TimeProvider clock)
+    HubDbContext db, UnitOfWork work, OutboundWriter outbound, PreferenceChecker preferences, IOptions<NotificationOptions> options, TimeProvider clock)
 {
     public const string EventType = "notification_fallback";
 
@@ -31,7 +31,7 @@ public sealed class PushFallback(
     public async Task<string?> RunAsync(Guid notificationId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var change = await work.BeginAsync(cancellationToken);
 
         // The claim: a conditional update only one node can win (on PostgreSQL the loser waits for the winner's commit,
         // then finds the outcome set). An ack that landed first makes it match nothing.
@@ -74,12 +74,7 @@ public sealed class PushFallback(
             },
         });
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        if (attempt.Message is not null)
-        {
-            outbound.Wake();
-        }
-
+        await change.CommitAsync(cancellationToken);
         return attempt.Outcome;
     }
 

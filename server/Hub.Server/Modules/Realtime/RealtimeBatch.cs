@@ -30,10 +30,4 @@ public sealed class RealtimeBatch(UnitOfWork work, RealtimeDispatcher dispatcher
     public Task ConversationAsync(Guid workspaceId, Conversation conversation, CancellationToken cancellationToken) =>
         work.AppendAsync(workspaceId, Streams.Workspace(workspaceId), RealtimeEventNames.ConversationUpdated,
             ConversationPayload.From(conversation), (e, _) => dispatcher.ConversationAsync(e), cancellationToken);
-
-    /// <summary>
-    /// Pushes everything the unit of work collected; for code that commits its own transaction, right after the commit.
-    /// Code that commits through <see cref="UnitOfWork.Work.CommitAsync"/> needn't call it.
-    /// </summary>
-    public Task PublishAsync() => work.PublishAsync(CancellationToken.None);
 }

@@ -93,11 +93,6 @@ public sealed class ActionRunner(
         return new ActionOutcome(true, DecisionOutcome.Sent, $"queued {name} '{template.Name}' to {result.Message!.Address}")
         {
             MessageId = result.Message.Id,
-            AfterCommit = (_, _) =>
-            {
-                outbound.Wake();
-                return Task.CompletedTask;
-            },
         };
     }
 

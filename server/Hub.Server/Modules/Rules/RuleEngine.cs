@@ -68,7 +68,7 @@ public sealed class RuleEngine(
             }
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var change = await work.BeginAsync(cancellationToken);
         if (!matched)
         {
             var reason = rules.Count == 0
@@ -85,7 +85,7 @@ public sealed class RuleEngine(
         var now = clock.GetUtcNow();
         await db.Events.Where(e => e.Id == eventId).ExecuteUpdateAsync(s => s
             .SetProperty(e => e.Evaluation, EventEvaluation.Evaluated).SetProperty(e => e.EvaluatedAt, now).SetProperty(e => e.LeasedUntil, (DateTimeOffset?)null), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await change.CommitAsync(cancellationToken);
     }
 
     /// <summary>Gives up on an event that kept failing: marks it failed with an Error decision saying why.</summary>
@@ -97,7 +97,7 @@ public sealed class RuleEngine(
             return;
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var change = await work.BeginAsync(cancellationToken);
         var decision = NewDecision(trackedEvent, null, null);
         decision.ContactId = trackedEvent.ContactId;
         decision.Outcome = DecisionOutcome.Error;
@@ -107,7 +107,7 @@ public sealed class RuleEngine(
         var now = clock.GetUtcNow();
         await db.Events.Where(e => e.Id == eventId).ExecuteUpdateAsync(s => s
             .SetProperty(e => e.Evaluation, EventEvaluation.Failed).SetProperty(e => e.EvaluatedAt, now).SetProperty(e => e.LeasedUntil, (DateTimeOffset?)null), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await change.CommitAsync(cancellationToken);
     }
 
     private async Task DecideAsync(TrackedEvent trackedEvent, Rule rule, Contact? contact, TimeZoneInfo zone, CancellationToken cancellationToken)

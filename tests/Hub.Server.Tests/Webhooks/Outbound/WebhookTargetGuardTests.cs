@@ -118,14 +118,64 @@ public sealed class WebhookTargetGuardTests(HubApp app)
     }
 
     [Theory]
+    [InlineData("http://127.0.0.1:8080/hooks/rule")]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://[::1]/hooks")]
+    [InlineData("https://user:pass@hooks.example.com/rule")]
+    public async Task A_rule_webhook_to_a_private_address_is_refused_at_save_naming_action_url(string url)
+    {
+        var admin = await app.NewWorkspaceAsync($"SSRF {Guid.NewGuid():N}");
+        var rule = new
+        {
+            name = $"ssrf_{Guid.NewGuid():N}"[..20],
+            trigger = new { event_type = "ssrf_probe" },
+            action = new { type = "webhook", url },
+            suppression = new { mode = "none" },
+        };
+        var created = await admin.PostAsJsonAsync("/api/v1/rules", rule);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, created.StatusCode);
+        Assert.Equal("application/problem+json", created.Content.Headers.ContentType?.MediaType);
+        Assert.True((await created.JsonAsync()).GetProperty("errors").TryGetProperty("action.url", out _));
+
+        var imported = await admin.PostAsync("/api/v1/rules/import", new StringContent(
+            $"rules:\n  - name: ssrf_import\n    trigger: {{ event_type: ssrf_probe }}\n    action: {{ type: webhook, url: \"{url}\" }}\n",
+            System.Text.Encoding.UTF8, "application/yaml"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, imported.StatusCode);
+        Assert.True((await imported.JsonAsync()).GetProperty("errors").TryGetProperty("rules[0].action.url", out _));
+        Assert.Empty((await admin.GetJsonAsync("/api/v1/rules")).GetProperty("items").EnumerateArray());
+    }
+
+    [Theory]
     [InlineData("127.0.0.1")]
     [InlineData("localhost")]
-    public async Task A_rule_webhook_to_a_private_address_is_refused_nothing_reaches_it_and_the_audit_says_why(string host)
+    public async Task A_rule_webhook_to_a_private_address_is_refused_when_it_fires_nothing_reaches_it_and_the_audit_says_why(string host)
     {
         Assert.False(app.Services.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowPrivateTargets);
         await using var receiver = await WebhookReceiver.StartAsync();
         var admin = await app.NewWorkspaceAsync($"SSRF {Guid.NewGuid():N}");
-        var user = await RuleWebhookTests.FireRuleWebhookAsync(admin, $"http://{host}:{receiver.Port}/hooks/rule", DateTimeOffset.UtcNow);
+        var workspaceId = Guid.Parse((await admin.GetJsonAsync("/api/v1/workspace")).Str("id"));
+
+        // Saved before the guard could see it (as if the name resolved publicly then, and points home now).
+        var eventType = $"ssrf_probe_{Guid.NewGuid():N}"[..30];
+        await using (var scope = app.Scope())
+        {
+            scope.ServiceProvider.GetRequiredService<ScopedWorkspaceContext>().Use(workspaceId);
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            db.Rules.Add(new Hub.Core.Rules.Rule
+            {
+                Name = $"to_{eventType}", EventType = eventType, Order = 1,
+                Action = new Hub.Core.Rules.RuleAction { Type = Hub.Core.Rules.RuleActionType.Webhook, Url = $"http://{host}:{receiver.Port}/hooks/rule" },
+                CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var user = $"u-{Guid.NewGuid():N}";
+        var accepted = await admin.PostAsJsonAsync("/api/v1/events", new
+        {
+            user_id = user, event_type = eventType, event_timestamp = DateTimeOffset.UtcNow, properties = new { }, user_traits = new { },
+        });
+        Assert.True(accepted.IsSuccessStatusCode, $"POST /api/v1/events answered {(int)accepted.StatusCode}");
 
         JsonElement decision = default;
         for (var i = 0; i < 100; i++) // this Hub's own evaluation worker runs too: whoever takes the event, the POST ends refused

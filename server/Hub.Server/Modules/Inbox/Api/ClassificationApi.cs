@@ -44,7 +44,7 @@ public static class ClassificationApi
         TypedResults.Ok(new ClassifyResponse(sentiment.Classify(request.Text), intents.Classify(request.Text)));
 
     internal static async Task<Results<Ok<MessageResponse>, ValidationProblem, ProblemHttpResult>> CorrectAsync(
-        Guid id, CorrectClassificationRequest request, HubDbContext db, IWorkspaceContext workspace, IIntentClassifier intents,
+        Guid id, CorrectClassificationRequest request, HubDbContext db, UnitOfWork work, IWorkspaceContext workspace, IIntentClassifier intents,
         RealtimeBatch realtime, HttpContext http, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (request.SentimentLabel is null && request.Intent is null)
@@ -90,14 +90,12 @@ public static class ClassificationApi
         }
 
         message.UpdatedAt = now;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        await using (var change = await work.BeginAsync(cancellationToken))
         {
             await db.SaveChangesAsync(cancellationToken);
             await realtime.MessageAsync(workspace.WorkspaceId!.Value, RealtimeEventNames.MessageUpdated, message, null, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await change.CommitAsync(cancellationToken);
         }
-
-        await realtime.PublishAsync();
         return TypedResults.Ok(MessageResponse.From(message));
     }
 

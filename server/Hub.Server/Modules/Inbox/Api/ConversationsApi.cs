@@ -153,7 +153,7 @@ public static class ConversationsApi
     }
 
     internal static async Task<Results<Created<ConversationResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateConversationRequest request, HubDbContext db, IWorkspaceContext workspace, HttpContext http, SlaClock sla, RealtimeBatch realtime,
+        CreateConversationRequest request, HubDbContext db, UnitOfWork work, IWorkspaceContext workspace, HttpContext http, SlaClock sla, RealtimeBatch realtime,
         OutboundService outbound, TimeProvider clock, CancellationToken cancellationToken)
     {
         var contact = await db.Contacts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == request.ContactId, cancellationToken);
@@ -193,15 +193,13 @@ public static class ConversationsApi
             UpdatedAt = now,
         };
         await sla.StartAsync(conversation, cancellationToken);
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        await using (var change = await work.BeginAsync(cancellationToken))
         {
             db.Conversations.Add(conversation);
             await db.SaveChangesAsync(cancellationToken);
             await realtime.ConversationAsync(workspace.WorkspaceId!.Value, conversation, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await change.CommitAsync(cancellationToken);
         }
-
-        await realtime.PublishAsync();
         if (!string.IsNullOrWhiteSpace(request.Message))
         {
             try
@@ -219,7 +217,7 @@ public static class ConversationsApi
     }
 
     internal static async Task<Results<Ok<ConversationResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid id, UpdateConversationRequest request, HubDbContext db, IWorkspaceContext workspace, SlaClock sla, RealtimeBatch realtime,
+        Guid id, UpdateConversationRequest request, HubDbContext db, UnitOfWork work, IWorkspaceContext workspace, SlaClock sla, RealtimeBatch realtime,
         WebhookPublisher webhooks, CsatService csat, HttpContext http, TimeProvider clock, CancellationToken cancellationToken)
     {
         var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
@@ -269,31 +267,25 @@ public static class ConversationsApi
         conversation.Labels = request.Labels?.Select(l => l.Trim().ToLowerInvariant()).Distinct().ToList() ?? conversation.Labels;
         conversation.Subject = request.Subject ?? conversation.Subject;
         conversation.UpdatedAt = now;
-        var asked = false;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        await using (var change = await work.BeginAsync(cancellationToken))
         {
             await db.SaveChangesAsync(cancellationToken);
             if (resolved)
             {
                 await webhooks.PublishAsync(conversation.WorkspaceId, Core.Webhooks.WebhookSubjects.ConversationResolved, WebhookData.Conversation(conversation), null, cancellationToken);
-                asked = await csat.AskAsync(conversation, MemberId(http), cancellationToken) is not null;
+                await csat.AskAsync(conversation, MemberId(http), cancellationToken);
             }
 
             await realtime.ConversationAsync(workspace.WorkspaceId!.Value, conversation, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await change.CommitAsync(cancellationToken);
         }
 
-        await realtime.PublishAsync();
-        if (asked)
-        {
-            csat.Wake();
-        }
         var names = await ContactNamesAsync(db, [conversation.ContactId], cancellationToken);
         return TypedResults.Ok(ConversationResponse.From(conversation, names.GetValueOrDefault(conversation.ContactId)));
     }
 
     internal static async Task<Results<Ok<ConversationResponse>, ValidationProblem, ProblemHttpResult>> AssignAsync(
-        Guid id, AssignRequest request, HubDbContext db, IWorkspaceContext workspace, AssignmentService assignment, RealtimeBatch realtime,
+        Guid id, AssignRequest request, HubDbContext db, UnitOfWork work, IWorkspaceContext workspace, AssignmentService assignment, RealtimeBatch realtime,
         TimeProvider clock, CancellationToken cancellationToken)
     {
         var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
@@ -309,7 +301,7 @@ public static class ConversationsApi
         }
 
         // The pick and the save share a transaction: it holds the agents' capacity until the assignment is committed.
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        await using (var change = await work.BeginAsync(cancellationToken))
         {
             var assignee = request.AssigneeId ?? await assignment.PickAsync(workspace.WorkspaceId!.Value, conversation.Team, cancellationToken);
             if (assignee is null)
@@ -322,10 +314,8 @@ public static class ConversationsApi
             conversation.UpdatedAt = clock.GetUtcNow();
             await db.SaveChangesAsync(cancellationToken);
             await realtime.ConversationAsync(workspace.WorkspaceId!.Value, conversation, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await change.CommitAsync(cancellationToken);
         }
-
-        await realtime.PublishAsync();
         return TypedResults.Ok(ConversationResponse.From(conversation, null));
     }
 

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Hub.Core.Rules;
 using Hub.Data;
 using Hub.Server.Infrastructure;
+using Hub.Server.Modules.Webhooks;
+using Hub.Server.Modules.Webhooks.Api;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -26,7 +28,7 @@ internal static class RuleImport
     public const int MaxBytes = 1 << 20;
 
     public static async Task<Results<Ok<RuleImportResult>, ValidationProblem, ProblemHttpResult>> ImportAsync(
-        HttpContext http, HubDbContext db, TimeProvider clock, IOptions<JsonOptions> jsonOptions, string? mode, CancellationToken cancellationToken)
+        HttpContext http, HubDbContext db, UnitOfWork work, TimeProvider clock, IOptions<JsonOptions> jsonOptions, IOptions<WebhookOptions> webhooks, string? mode, CancellationToken cancellationToken)
     {
         var replace = mode switch
         {
@@ -75,14 +77,14 @@ internal static class RuleImport
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (await RulesApi.MissingTemplatesAsync(db, [.. drafts.Select((d, i) => (d, $"rules[{i}]."))], cancellationToken) is { } missing)
+        if (await RulesApi.CheckActionTargetsAsync(db, webhooks.Value, [.. drafts.Select((d, i) => (d, $"rules[{i}]."))], cancellationToken) is { } missing)
         {
             return missing;
         }
 
         var now = clock.GetUtcNow();
         int created = 0, updated = 0, deleted = 0;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        await using (var change = await work.BeginAsync(cancellationToken))
         {
             var existing = await db.Rules.ToListAsync(cancellationToken);
             var byName = existing.ToDictionary(r => r.Name, StringComparer.Ordinal);
@@ -128,7 +130,7 @@ internal static class RuleImport
                 return Problems.Conflict("The rules changed while the file was being imported (a rule of the same name was created); try again.");
             }
 
-            await transaction.CommitAsync(cancellationToken);
+            await change.CommitAsync(cancellationToken);
         }
 
         var rules = await db.Rules.AsNoTracking().OrderBy(r => r.Order).ThenBy(r => r.Name).ToListAsync(cancellationToken);

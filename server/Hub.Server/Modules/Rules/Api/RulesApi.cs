@@ -2,8 +2,11 @@ using Hub.Core.Rules;
 using Hub.Data;
 using Hub.Server.Auth;
 using Hub.Server.Infrastructure;
+using Hub.Server.Modules.Webhooks;
+using Hub.Server.Modules.Webhooks.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Hub.Server.Modules.Rules.Api;
 
@@ -49,7 +52,7 @@ public static class RulesApi
     }
 
     internal static async Task<Results<Created<RuleResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        RuleRequest request, HubDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        RuleRequest request, HubDbContext db, IOptions<WebhookOptions> webhooks, TimeProvider clock, CancellationToken cancellationToken)
     {
         var (rule, errors) = RuleDrafts.From(request);
         if (CheckOrder(request.Order) is { } badOrder)
@@ -62,7 +65,7 @@ public static class RulesApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (await MissingTemplatesAsync(db, [(rule, string.Empty)], cancellationToken) is { } missing)
+        if (await CheckActionTargetsAsync(db, webhooks.Value, [(rule, string.Empty)], cancellationToken) is { } missing)
         {
             return missing;
         }
@@ -89,7 +92,7 @@ public static class RulesApi
     }
 
     internal static async Task<Results<Ok<RuleResponse>, ValidationProblem, ProblemHttpResult>> ReplaceAsync(
-        Guid id, RuleRequest request, HubDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, RuleRequest request, HubDbContext db, IOptions<WebhookOptions> webhooks, TimeProvider clock, CancellationToken cancellationToken)
     {
         var rule = await db.Rules.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (rule is null)
@@ -108,7 +111,7 @@ public static class RulesApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (await MissingTemplatesAsync(db, [(draft, string.Empty)], cancellationToken) is { } missing)
+        if (await CheckActionTargetsAsync(db, webhooks.Value, [(draft, string.Empty)], cancellationToken) is { } missing)
         {
             return missing;
         }
@@ -255,10 +258,24 @@ public static class RulesApi
         return TypedResults.Text(RulesYaml.Write(rules), "application/yaml", System.Text.Encoding.UTF8);
     }
 
-    /// <summary>422 naming each rule's <c>action.template</c> that the workspace has no template for; null when all exist.</summary>
-    internal static async Task<ProblemHttpResult?> MissingTemplatesAsync(
-        HubDbContext db, IReadOnlyList<(Rule Rule, string Prefix)> rules, CancellationToken cancellationToken)
+    /// <summary>
+    /// 422 naming each rule's <c>action.url</c> Hub will not call (a private, loopback or reserved address, credentials in
+    /// it: the guard outbound webhooks use, refused at save as there, not only when the rule fires) and each
+    /// <c>action.template</c> the workspace has no template for; null when every target is fine.
+    /// </summary>
+    internal static async Task<ProblemHttpResult?> CheckActionTargetsAsync(
+        HubDbContext db, WebhookOptions webhooks, IReadOnlyList<(Rule Rule, string Prefix)> rules, CancellationToken cancellationToken)
     {
+        var unsafeUrls = rules
+            .Where(r => r.Rule.Action.Url is not null)
+            .Select(r => (r.Prefix, Problem: WebhookRules.CheckUrl(r.Rule.Action.Url, webhooks.AllowPrivateTargets)))
+            .Where(r => r.Problem is not null)
+            .ToDictionary(r => r.Prefix + "action.url", r => r.Problem!["url"], StringComparer.Ordinal);
+        if (unsafeUrls.Count > 0)
+        {
+            return Problems.Unprocessable(unsafeUrls, "The rule's webhook points at an address Hub does not call.");
+        }
+
         var wanted = rules.Select(r => r.Rule.Action.Template).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         if (wanted.Count == 0)
         {
