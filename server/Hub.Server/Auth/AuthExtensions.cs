@@ -146,6 +146,12 @@ public static class AuthExtensions
 
     private static string SelectScheme(HttpContext context)
     {
+        // End users' tokens are not members' tokens: trying them as one fails (and logs IDX10517) on every widget connect.
+        if (context.Request.Path.StartsWithSegments("/hubs/client"))
+        {
+            return HubSchemes.EndUser;
+        }
+
         var authorization = context.Request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
             || (context.Request.Path.StartsWithSegments("/hubs") && context.Request.Query.ContainsKey("access_token")))

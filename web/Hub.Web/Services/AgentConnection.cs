@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Hub.Core.Realtime;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,20 @@ namespace Hub.Web.Services;
 /// </summary>
 public class AgentConnection(HubApi api, IApiTokenSource tokens, ILogger<AgentConnection> logger) : IAsyncDisposable
 {
+    // Every event the agent hub sends has one handler for the connection's life, registered before it starts: a page
+    // that is not listening (the inbox closed, viewers still changing) is not a warning in the log, only nobody to tell.
+    private static readonly string[] ServerEvents =
+    [
+        RealtimeEventNames.MessageReceived, RealtimeEventNames.MessageUpdated, RealtimeEventNames.ConversationUpdated,
+        RealtimeEventNames.NotificationPush, RealtimeEventNames.SlaWarning, RealtimeEventNames.SlaBreach,
+        RealtimeEventNames.CampaignStatus, RealtimeEventNames.CampaignAnalytics, RealtimeEventNames.TypingIndicator,
+        RealtimeEventNames.PresenceChanged, RealtimeEventNames.ConversationViewers, RealtimeEventNames.AnalyticsAlert,
+        RealtimeEventNames.Mention, RealtimeEventNames.Resync,
+    ];
+
+    private static readonly JsonSerializerOptions Serializer = NewSerializer();
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly List<Subscription> _subscriptions = [];
     private HubConnection? _connection;
 
     /// <summary>Raised after the connection came back (pages resume from their last sequence number).</summary>
@@ -26,8 +40,15 @@ public class AgentConnection(HubApi api, IApiTokenSource tokens, ILogger<AgentCo
     /// <summary>Subscribes to an event; dispose the result to unsubscribe.</summary>
     public virtual async Task<IDisposable> OnAsync<T>(string eventName, Func<T, Task> handler, CancellationToken cancellationToken = default)
     {
-        var connection = await EnsureStartedAsync(cancellationToken);
-        return connection.On(eventName, handler);
+        ArgumentNullException.ThrowIfNull(handler);
+        await EnsureStartedAsync(cancellationToken);
+        var subscription = new Subscription(this, eventName, payload => handler(payload.Deserialize<T>(Serializer)!));
+        lock (_subscriptions)
+        {
+            _subscriptions.Add(subscription);
+        }
+
+        return subscription;
     }
 
     /// <summary>Invokes a hub method and waits for its result.</summary>
@@ -69,12 +90,13 @@ public class AgentConnection(HubApi api, IApiTokenSource tokens, ILogger<AgentCo
                     .WithUrl(new Uri(api.BaseAddress, "hubs/agent"), o => o.AccessTokenProvider = async () => await tokens.GetTokenAsync(CancellationToken.None))
                     .ConfigureLogging(l => l.AddProvider(new ForwardingLoggerProvider(logger)).SetMinimumLevel(LogLevel.Warning))
                     .WithAutomaticReconnect([TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)])
-                    .AddJsonProtocol(o =>
-                    {
-                        o.PayloadSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-                        o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
-                    })
+                    .AddJsonProtocol(o => o.PayloadSerializerOptions = Serializer)
                     .Build();
+                foreach (var name in ServerEvents)
+                {
+                    _connection.On<JsonElement>(name, payload => DispatchAsync(name, payload));
+                }
+
                 _connection.Reconnecting += _ => Changed(HubConnectionState.Reconnecting);
                 _connection.Reconnected += _ => OnReconnectedAsync();
                 _connection.Closed += error =>
@@ -130,6 +152,49 @@ public class AgentConnection(HubApi api, IApiTokenSource tokens, ILogger<AgentCo
 
         _gate.Dispose();
         GC.SuppressFinalize(this);
+    }
+
+    private async Task DispatchAsync(string eventName, JsonElement payload)
+    {
+        Subscription[] listening;
+        lock (_subscriptions)
+        {
+            listening = [.. _subscriptions.Where(s => s.EventName == eventName)];
+        }
+
+        foreach (var subscription in listening)
+        {
+            try
+            {
+                await subscription.Handler(payload);
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+            {
+                logger.LogWarning(ex, "A dashboard handler for {Event} failed", eventName);
+            }
+        }
+    }
+
+    private static JsonSerializerOptions NewSerializer()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+        options.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        return options;
+    }
+
+    private sealed class Subscription(AgentConnection owner, string eventName, Func<JsonElement, Task> handler) : IDisposable
+    {
+        public string EventName { get; } = eventName;
+
+        public Func<JsonElement, Task> Handler { get; } = handler;
+
+        public void Dispose()
+        {
+            lock (owner._subscriptions)
+            {
+                owner._subscriptions.Remove(this);
+            }
+        }
     }
 
     /// <summary>The hub client's own warnings (a handler that threw, an event it could not read) go to the dashboard's log.</summary>
