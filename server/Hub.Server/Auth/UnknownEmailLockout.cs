@@ -13,8 +13,8 @@ public sealed class UnknownEmailLockout(IOptions<AuthOptions> options, TimeProvi
     private const int MaxTracked = 10_000;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Records a failed sign-in for <paramref name="email"/>; true when the email is (now) locked out.</summary>
-    public bool FailAndCheckLocked(string? email)
+    /// <summary>Records a failed sign-in for <paramref name="email"/>; when the email is (now) locked out, until when.</summary>
+    public DateTimeOffset? FailAndCheckLocked(string? email)
     {
         var key = (email ?? string.Empty).Trim();
         var now = clock.GetUtcNow();
@@ -28,7 +28,7 @@ public sealed class UnknownEmailLockout(IOptions<AuthOptions> options, TimeProvi
         var entry = _entries.AddOrUpdate(key,
             _ => Next(new Entry(0, null, now), now, max, duration),
             (_, current) => Next(current, now, max, duration));
-        return entry.LockedUntil is { } until && until > now;
+        return entry.LockedUntil is { } until && until > now ? until : null;
     }
 
     private static Entry Next(Entry current, DateTimeOffset now, int max, TimeSpan duration)

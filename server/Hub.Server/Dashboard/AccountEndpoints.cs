@@ -22,23 +22,35 @@ public static class AccountEndpoints
 
     internal static async Task<RedirectHttpResult> SignInAsync(
         [FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl, UserManager<Member> users, SignInManager<Member> signIn,
-        UnknownEmailLockout unknown)
+        UnknownEmailLockout unknown, TimeProvider clock, HttpContext http)
     {
         var back = LocalOrRoot(returnUrl);
         var member = string.IsNullOrWhiteSpace(email) || string.IsNullOrEmpty(password) ? null : await users.FindByEmailAsync(email.Trim());
         if (member is null)
         {
-            return Failed(unknown.FailAndCheckLocked(email) ? "locked" : "invalid", back);
+            return unknown.FailAndCheckLocked(email) is { } until ? Locked(http, email, until, clock, back) : Failed(http, email, "invalid", back);
         }
 
         var result = await signIn.PasswordSignInAsync(member, password!, isPersistent: true, lockoutOnFailure: true);
         if (result.IsLockedOut)
         {
-            return Failed("locked", back);
+            return Locked(http, email, await users.GetLockoutEndDateAsync(member), clock, back);
         }
 
-        return result.Succeeded ? TypedResults.LocalRedirect(back) : Failed("invalid", back);
+        if (result.Succeeded)
+        {
+            http.Response.Cookies.Delete(EmailCookie, new CookieOptions { Path = "/login" });
+            return TypedResults.LocalRedirect(back);
+        }
+
+        return Failed(http, email, "invalid", back);
     }
+
+    /// <summary>
+    /// The address typed, kept for the form's next try (a short-lived cookie for the sign-in page only, not the URL,
+    /// which ends up in logs and history).
+    /// </summary>
+    public const string EmailCookie = "hub.login.email";
 
     internal static async Task<RedirectHttpResult> SignOutAsync(SignInManager<Member> signIn)
     {
@@ -46,8 +58,25 @@ public static class AccountEndpoints
         return TypedResults.LocalRedirect("~/login");
     }
 
-    private static RedirectHttpResult Failed(string error, string back)
-        => TypedResults.LocalRedirect($"~/login?error={error}&returnUrl={Uri.EscapeDataString(back)}");
+    private static RedirectHttpResult Locked(HttpContext http, string? email, DateTimeOffset? until, TimeProvider clock, string back)
+    {
+        var minutes = (int)Math.Ceiling(SignInLock.Wait(until, clock).TotalMinutes);
+        return Failed(http, email, "locked", back, $"&wait={minutes}");
+    }
+
+    private static RedirectHttpResult Failed(HttpContext http, string? email, string error, string back, string extra = "")
+    {
+        if (!string.IsNullOrWhiteSpace(email) && email.Length <= 256)
+        {
+            http.Response.Cookies.Append(EmailCookie, email.Trim(), new CookieOptions
+            {
+                Path = "/login", HttpOnly = true, SameSite = SameSiteMode.Strict, IsEssential = true,
+                Secure = http.Request.IsHttps, MaxAge = TimeSpan.FromMinutes(10),
+            });
+        }
+
+        return TypedResults.LocalRedirect($"~/login?error={error}{extra}&returnUrl={Uri.EscapeDataString(back)}");
+    }
 
     /// <summary>
     /// Only a path on this site: never an open redirect to another host. Control characters are refused too:

@@ -96,6 +96,79 @@ public sealed class SignInTests(HubApp app)
     }
 
     [Fact]
+    public async Task A_lock_says_how_long_and_another_admin_can_lift_it()
+    {
+        var admin = await app.SignedInAsync();
+        var email = $"lock-{Guid.NewGuid():N}@example.com";
+        var member = await admin.PostJsonAsync("/api/v1/members", new { email, display_name = "Locky", role = "agent", password = "Right-Passw0rd-1" });
+        var client = app.Anonymous();
+        for (var i = 0; i < 5; i++)
+        {
+            await client.PostAsJsonAsync("/api/v1/auth/token", new { email, password = "Wrong-Passw0rd-1" });
+        }
+
+        var locked = await client.PostAsJsonAsync("/api/v1/auth/token", new { email, password = "Right-Passw0rd-1" });
+        Assert.Equal(HttpStatusCode.Locked, locked.StatusCode);
+        var seconds = int.Parse(Assert.Single(locked.Headers.GetValues("Retry-After")), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(seconds, 1, 5 * 60);
+        var problem = await locked.JsonAsync();
+        Assert.Contains("try again in 5 minutes", problem.Str("detail"), StringComparison.Ordinal);
+
+        // An unknown address reads the same (no probing for who has an account).
+        var nobody = $"nobody-{Guid.NewGuid():N}@example.com";
+        HttpResponseMessage unknown = null!;
+        for (var i = 0; i < 6; i++)
+        {
+            unknown = await client.PostAsJsonAsync("/api/v1/auth/token", new { email = nobody, password = "Wrong-Passw0rd-1" });
+        }
+
+        Assert.Equal(HttpStatusCode.Locked, unknown.StatusCode);
+        Assert.Contains("try again in 5 minutes", (await unknown.JsonAsync()).Str("detail"), StringComparison.Ordinal);
+
+        var listed = (await admin.GetJsonAsync("/api/v1/members")).EnumerateArray().Single(m => m.Str("email") == email);
+        Assert.Equal(System.Text.Json.JsonValueKind.String, listed.GetProperty("locked_until").ValueKind);
+        var unlocked = await admin.PostAsync($"/api/v1/members/{member.Str("id")}/unlock", null);
+        Assert.Equal(HttpStatusCode.OK, unlocked.StatusCode);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, (await unlocked.JsonAsync()).GetProperty("locked_until").ValueKind);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/v1/auth/token", new { email, password = "Right-Passw0rd-1" })).StatusCode);
+
+        // Only an admin of the member's own workspace may.
+        var other = await app.NewWorkspaceAsync($"Other {Guid.NewGuid():N}");
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync($"/api/v1/members/{member.Str("id")}/unlock", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_sign_in_form_keeps_the_email_after_a_failed_try_and_says_how_long_a_lock_lasts()
+    {
+        var admin = await app.SignedInAsync();
+        var email = $"form-{Guid.NewGuid():N}@example.com";
+        await admin.PostJsonAsync("/api/v1/members", new { email, display_name = "Formy", role = "agent", password = "Right-Passw0rd-1" });
+        var browser = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = true });
+        var form = await browser.GetStringAsync("/login");
+        var token = System.Text.RegularExpressions.Regex.Match(form, "<input[^>]*name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(token);
+
+        string page = string.Empty;
+        for (var i = 0; i < 6; i++)
+        {
+            var answer = await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["email"] = email, ["password"] = "Wrong-Passw0rd-1", ["returnUrl"] = "/", ["__RequestVerificationToken"] = token,
+            }));
+            page = await answer.Content.ReadAsStringAsync();
+            if (i == 0)
+            {
+                Assert.Contains("Wrong email or password", page, StringComparison.Ordinal);
+                Assert.Contains($"value=\"{email}\"", page, StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Contains("Try again in 5 minutes", page, StringComparison.Ordinal);
+        Assert.Contains("ask another admin to unlock", page, StringComparison.Ordinal);
+        Assert.Contains($"value=\"{email}\"", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Passwords_and_tokens_never_reach_the_log()
     {
         var client = await app.SignedInAsync();

@@ -41,4 +41,21 @@ public sealed class MembersTabTests : DashboardTestContext
         tab.InvokeAsync(() => select.Instance.ValueChanged.InvokeAsync("agent"));
         tab.WaitForAssertion(() => Assert.Contains("at least one admin", tab.Find("[data-testid=members-problem]").TextContent));
     }
+
+    [Fact]
+    public void A_locked_member_shows_until_when_and_an_admin_can_unlock_them()
+    {
+        RenderMudProviders();
+        var id = Guid.NewGuid();
+        var locked = new MemberDto(id, "lee@example.com", "Lee", ["agent"], "offline", DateTimeOffset.UtcNow) { LockedUntil = DateTimeOffset.UtcNow.AddMinutes(4) };
+        Api.On(HttpMethod.Get, "/api/v1/members", new List<MemberDto> { locked });
+        Api.On(HttpMethod.Post, $"/api/v1/members/{id}/unlock", locked with { LockedUntil = null });
+        var tab = Render<MembersTab>();
+        tab.WaitForAssertion(() => Assert.Contains("Locked until", tab.Find("[data-testid='member-locked-lee@example.com']").TextContent));
+
+        tab.Find("[data-testid='member-unlock-lee@example.com']").Click();
+
+        Assert.Single(Api.Requests, r => r.Request == $"POST /api/v1/members/{id}/unlock");
+        tab.WaitForAssertion(() => Assert.Empty(tab.FindAll("[data-testid='member-locked-lee@example.com']")));
+    }
 }

@@ -30,18 +30,18 @@ public static class AuthApi
 
     internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueTokenAsync(
         SignInRequest request, UserManager<Member> users, SignInManager<Member> signIn, MemberTokenIssuer issuer, UnknownEmailLockout unknown,
-        TimeProvider clock)
+        TimeProvider clock, HttpContext http)
     {
         var member = await users.FindByEmailAsync(request.Email);
         if (member is null)
         {
-            return unknown.FailAndCheckLocked(request.Email) ? LockedOut() : InvalidCredentials();
+            return unknown.FailAndCheckLocked(request.Email) is { } until ? LockedOut(http, until, clock) : InvalidCredentials();
         }
 
         var check = await signIn.CheckPasswordSignInAsync(member, request.Password, lockoutOnFailure: true);
         if (check.IsLockedOut)
         {
-            return LockedOut();
+            return LockedOut(http, await users.GetLockoutEndDateAsync(member), clock);
         }
 
         if (!check.Succeeded)
@@ -54,18 +54,18 @@ public static class AuthApi
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> SignInAsync(
-        SignInRequest request, UserManager<Member> users, SignInManager<Member> signIn, UnknownEmailLockout unknown)
+        SignInRequest request, UserManager<Member> users, SignInManager<Member> signIn, UnknownEmailLockout unknown, TimeProvider clock, HttpContext http)
     {
         var member = await users.FindByEmailAsync(request.Email);
         if (member is null)
         {
-            return unknown.FailAndCheckLocked(request.Email) ? LockedOut() : InvalidCredentials();
+            return unknown.FailAndCheckLocked(request.Email) is { } until ? LockedOut(http, until, clock) : InvalidCredentials();
         }
 
         var result = await signIn.PasswordSignInAsync(member, request.Password, isPersistent: true, lockoutOnFailure: true);
         if (result.IsLockedOut)
         {
-            return LockedOut();
+            return LockedOut(http, await users.GetLockoutEndDateAsync(member), clock);
         }
 
         return result.Succeeded ? TypedResults.NoContent() : InvalidCredentials();
@@ -89,8 +89,16 @@ public static class AuthApi
     }
 
     // The same answer for an unknown email and a wrong password, so sign-in can't be used to probe emails.
-    private static ProblemHttpResult LockedOut() =>
-        TypedResults.Problem("Too many failed attempts; try again later.", statusCode: StatusCodes.Status423Locked, title: "Locked out");
+    // It says how long (and Retry-After): a person locked out by someone guessing needs to know when to come back,
+    // or to ask another admin to unlock them.
+    private static ProblemHttpResult LockedOut(HttpContext http, DateTimeOffset? until, TimeProvider clock)
+    {
+        var wait = SignInLock.Wait(until, clock);
+        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem($"Too many failed attempts; try again in {SignInLock.Describe(wait)}, or ask another admin to unlock the account.",
+            statusCode: StatusCodes.Status423Locked, title: "Locked out",
+            extensions: new Dictionary<string, object?> { ["locked_until"] = until, ["retry_after_seconds"] = (int)Math.Ceiling(wait.TotalSeconds) });
+    }
 
     private static ProblemHttpResult InvalidCredentials() =>
         TypedResults.Problem("Email or password is wrong.", statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed");

@@ -10,8 +10,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Auth.Api;
 
-/// <summary>A member of the workspace.</summary>
-public sealed record MemberResponse(Guid Id, string Email, string DisplayName, IReadOnlyList<string> Roles, MemberAvailability Availability, int ConversationCapacity, DateTimeOffset CreatedAt);
+/// <summary>A member of the workspace; <c>locked_until</c> is set while failed sign-ins keep them out.</summary>
+public sealed record MemberResponse(Guid Id, string Email, string DisplayName, IReadOnlyList<string> Roles, MemberAvailability Availability, int ConversationCapacity, DateTimeOffset CreatedAt)
+{
+    public DateTimeOffset? LockedUntil { get; init; }
+}
 
 /// <summary>Adds a member with a first password they should change.</summary>
 public sealed record CreateMemberRequest(
@@ -38,11 +41,12 @@ public static class MembersApi
         group.MapPost("/", CreateAsync).RequireAuthorization(HubPolicies.Admin);
         group.MapPatch("/{id:guid}", UpdateAsync).RequireAuthorization(HubPolicies.Admin);
         group.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(HubPolicies.Admin);
+        group.MapPost("/{id:guid}/unlock", UnlockAsync).RequireAuthorization(HubPolicies.Admin);
         return app;
     }
 
     // Members are not behind the workspace filter (sign-in must find them), so every query here scopes itself.
-    internal static async Task<Ok<List<MemberResponse>>> ListAsync(HubDbContext db, IWorkspaceContext workspace, CancellationToken cancellationToken)
+    internal static async Task<Ok<List<MemberResponse>>> ListAsync(HubDbContext db, IWorkspaceContext workspace, TimeProvider clock, CancellationToken cancellationToken)
     {
         var members = await db.Users.AsNoTracking().Where(m => m.WorkspaceId == workspace.WorkspaceId)
             .OrderBy(m => m.DisplayName).ToListAsync(cancellationToken);
@@ -51,7 +55,7 @@ public static class MembersApi
                            join r in db.Roles on ur.RoleId equals r.Id
                            where ids.Contains(ur.UserId)
                            select new { ur.UserId, r.Name }).ToListAsync(cancellationToken);
-        return TypedResults.Ok(members.Select(m => ToResponse(m, [.. roles.Where(r => r.UserId == m.Id).Select(r => r.Name!)])).ToList());
+        return TypedResults.Ok(members.Select(m => ToResponse(m, [.. roles.Where(r => r.UserId == m.Id).Select(r => r.Name!)], clock)).ToList());
     }
 
     internal static async Task<Results<Created<MemberResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
@@ -84,11 +88,11 @@ public static class MembersApi
         }
 
         await users.AddToRoleAsync(member, request.Role);
-        return TypedResults.Created($"/api/v1/members/{member.Id}", ToResponse(member, [request.Role]));
+        return TypedResults.Created($"/api/v1/members/{member.Id}", ToResponse(member, [request.Role], clock));
     }
 
     internal static async Task<Results<Ok<MemberResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid id, UpdateMemberRequest request, UserManager<Member> users, IWorkspaceContext workspace, HttpContext context)
+        Guid id, UpdateMemberRequest request, UserManager<Member> users, IWorkspaceContext workspace, HttpContext context, TimeProvider clock)
     {
         var member = await users.FindByIdAsync(id.ToString());
         if (member is null || member.WorkspaceId != workspace.WorkspaceId)
@@ -119,7 +123,7 @@ public static class MembersApi
             roles = [request.Role];
         }
 
-        return TypedResults.Ok(ToResponse(member, [.. roles]));
+        return TypedResults.Ok(ToResponse(member, [.. roles], clock));
     }
 
     internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteAsync(
@@ -140,10 +144,28 @@ public static class MembersApi
         return TypedResults.NoContent();
     }
 
+    /// <summary>Ends a sign-in lock now (an admin vouching for a colleague kept out by someone guessing their password).</summary>
+    internal static async Task<Results<Ok<MemberResponse>, ProblemHttpResult>> UnlockAsync(
+        Guid id, UserManager<Member> users, IWorkspaceContext workspace, TimeProvider clock)
+    {
+        var member = await users.FindByIdAsync(id.ToString());
+        if (member is null || member.WorkspaceId != workspace.WorkspaceId)
+        {
+            return Problems.NotFound("Member");
+        }
+
+        await users.SetLockoutEndDateAsync(member, null);
+        await users.ResetAccessFailedCountAsync(member);
+        return TypedResults.Ok(ToResponse(member, [.. await users.GetRolesAsync(member)], clock));
+    }
+
     private static bool IsSelf(HttpContext context, Guid id) => context.User.FindFirst(HubClaims.Subject)?.Value == id.ToString();
 
-    private static MemberResponse ToResponse(Member m, IReadOnlyList<string> roles) =>
-        new(m.Id, m.Email ?? string.Empty, m.DisplayName, roles, m.Availability, m.ConversationCapacity, m.CreatedAt);
+    private static MemberResponse ToResponse(Member m, IReadOnlyList<string> roles, TimeProvider clock) =>
+        new(m.Id, m.Email ?? string.Empty, m.DisplayName, roles, m.Availability, m.ConversationCapacity, m.CreatedAt)
+        {
+            LockedUntil = m.LockoutEnd > clock.GetUtcNow() ? m.LockoutEnd : null,
+        };
 
     private static Dictionary<string, string[]> IdentityErrors(IdentityResult result) =>
         result.Errors.GroupBy(e => e.Code.Contains("Password", StringComparison.Ordinal) ? "password" : "email")

@@ -16,6 +16,9 @@ public sealed record MemberDto(Guid Id, string Email, string DisplayName, IReadO
 {
     /// <summary>The member's role (one per member).</summary>
     public string Role => Roles.Count > 0 ? Roles[0] : "";
+
+    /// <summary>Set while failed sign-ins keep the member out.</summary>
+    public DateTimeOffset? LockedUntil { get; init; }
 }
 
 /// <summary>An API key as listed: never its secret.</summary>
