@@ -46,8 +46,11 @@ public sealed record ChannelCheckResponse(Guid ChannelId, bool Ok, ChannelHealth
 /// </summary>
 public static class ChannelCheckApi
 {
-    /// <summary>Longest a check waits for one server, so the form answers while the admin is still looking at it.</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// Longest a check waits for one server: long enough for a server's penalty on repeated failed sign-ins (Dovecot
+    /// waits up to 15 s before refusing), so a wrong password reads as one, short enough for an admin to wait on.
+    /// </summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     /// <summary>The <c>Channels</c> settings; called by the channels module.</summary>
     public static IHostApplicationBuilder AddChannelChecks(this IHostApplicationBuilder builder)

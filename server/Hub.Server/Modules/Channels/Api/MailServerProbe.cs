@@ -43,6 +43,7 @@ internal static class MailServerProbe
         string? detail = null;
         bool ok = false, secure = false, authenticated = false;
         Stream? stream = null;
+        var step = "connect";
         try
         {
             // The guard resolves the name and connects only to a permitted address; MailKit then talks over that socket.
@@ -51,10 +52,12 @@ internal static class MailServerProbe
             secure = client.IsSecure;
             if (server.UserName is { } user)
             {
+                step = "sign in";
                 await client.AuthenticateAsync(user, server.Password ?? string.Empty, deadline.Token);
                 authenticated = true;
             }
 
+            step = "answer";
             if (client is ImapClient imap)
             {
                 var folder = await imap.GetFolderAsync(settings.GetValueOrDefault("imap_folder") is { Length: > 0 } f ? f : "INBOX", deadline.Token);
@@ -71,7 +74,13 @@ internal static class MailServerProbe
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            detail = ok ? detail : $"No answer from {server.Host}:{server.Port} within {timeout.TotalSeconds:0} seconds.";
+            detail = ok ? detail : step switch
+            {
+                "connect" => $"No answer from {server.Host}:{server.Port} within {timeout.TotalSeconds:0} seconds.",
+                // Servers slow down repeated failed sign-ins from one address (Dovecot up to 15 s), so this is often a wrong password.
+                "sign in" => $"The server did not accept or refuse the sign-in within {timeout.TotalSeconds:0} seconds; check the user name and password.",
+                _ => $"The server stopped answering within {timeout.TotalSeconds:0} seconds.",
+            };
         }
         catch (WebhookTargetRefusedException e)
         {
