@@ -165,6 +165,15 @@ public sealed class ChannelsTabTests : DashboardTestContext
     }
 
     [Fact]
+    public void A_whatsapp_channel_can_send_a_test_like_sms_and_email()
+    {
+        var tab = RenderTab(new ChannelDto(Guid.NewGuid(), "WA", "whats_app", "twilio", "+15550002222", true, "unknown", null));
+
+        Assert.NotNull(tab.Find("input[data-testid='channel-test-to-WA']"));
+        Assert.Contains("WhatsApp", tab.Find("[data-testid=channels-table] tbody").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_channel_is_disabled_and_deleted_from_its_row_deleting_only_after_confirming()
     {
         var tab = RenderTab(Mailbox());
