@@ -3,7 +3,7 @@
 //   <script src="https://hub.example/widget.js" data-hub-key="WIDGET_KEY" async></script>
 //
 // Optional attributes: data-prechat="true" (ask for name and email before the first message),
-// data-title="Chat with us", data-color="#2563eb", data-position="left".
+// data-title="Chat with us", data-color="#2563eb", data-position="left", data-greeting="Hi! How can we help?".
 // Runs inside the bundle made by build.mjs: `signalR` and `HubClient` (clients/js/hub-client.mjs) are in scope.
 
 var script = document.currentScript || document.querySelector("script[data-hub-key]");
@@ -14,6 +14,7 @@ var config = {
   title: (script && script.getAttribute("data-title")) || "Chat with us",
   color: (script && script.getAttribute("data-color")) || "#2563eb",
   left: !!script && script.getAttribute("data-position") === "left",
+  greeting: (script && script.getAttribute("data-greeting")) || "Ask us anything — we usually reply in a few minutes.",
 };
 
 var STORE = "hub-widget:" + config.key;
@@ -184,7 +185,7 @@ function render() {
   if (!state.messages.length) {
     var empty = document.createElement("li");
     empty.className = "empty";
-    empty.textContent = "Ask us anything — we usually reply in a few minutes.";
+    empty.textContent = config.greeting;
     log.appendChild(empty);
   }
   state.messages.forEach(function (m) {

@@ -13,6 +13,7 @@ public static class ChannelsModule
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddEmail();
         builder.AddTwilio();
+        builder.AddChannelChecks();
         return builder;
     }
 

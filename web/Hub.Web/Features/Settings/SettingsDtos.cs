@@ -2,15 +2,6 @@ using System.Text.Json;
 
 namespace Hub.Web.Features.Settings;
 
-/// <summary>A channel (<c>GET /api/v1/channels</c>); secret settings come masked.</summary>
-public sealed record ChannelDto(Guid Id, string Name, string Type, string Provider, string? Address, bool IsActive, string Health, DateTimeOffset? LastCheckedAt);
-
-/// <summary>What <c>POST /api/v1/channels/{id}/test</c> answers.</summary>
-public sealed record ChannelTestDto(Guid MessageId, Guid ConversationId, Guid ChannelId, string Provider, string To, string Status);
-
-/// <summary>A message's delivery state (<c>GET /api/v1/messages/{id}</c>).</summary>
-public sealed record MessageStatusDto(Guid Id, string Status, string? ExternalId, string? FailureReason);
-
 /// <summary>A member of the workspace.</summary>
 public sealed record MemberDto(Guid Id, string Email, string DisplayName, IReadOnlyList<string> Roles, string Availability, DateTimeOffset CreatedAt)
 {

@@ -52,6 +52,7 @@ public static class ChannelsApi
         group.MapPatch("/{id:guid}", UpdateAsync).RequireAuthorization(HubPolicies.Admin);
         group.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(HubPolicies.Admin);
         group.MapPost("/{id:guid}/test", ChannelTestApi.SendAsync).WithName("TestChannel").RequireAuthorization(HubPolicies.Admin);
+        group.MapPost("/{id:guid}/check", ChannelCheckApi.CheckAsync).WithName("CheckChannel").RequireAuthorization(HubPolicies.Admin);
         return app;
     }
 
@@ -86,6 +87,11 @@ public static class ChannelsApi
             return Problems.Invalid("settings", $"At most {ChannelSettings.MaxSettings} settings.");
         }
 
+        if (ChannelSettingsRules.Check(request.Type!.Value, request.Settings ?? []) is { } settingErrors)
+        {
+            return TypedResults.ValidationProblem(settingErrors);
+        }
+
         var now = clock.GetUtcNow();
         var channel = new Channel
         {
@@ -115,6 +121,11 @@ public static class ChannelsApi
             return Problems.NotFound("Channel");
         }
 
+        if (request.Name is not null && string.IsNullOrWhiteSpace(request.Name))
+        {
+            return Problems.Invalid("name", "A channel needs a name.");
+        }
+
         if (request.Settings is not null)
         {
             // A masked value read back from GET and sent again means "unchanged", not "the password is ********".
@@ -126,6 +137,11 @@ public static class ChannelsApi
             if (merged.Count > ChannelSettings.MaxSettings)
             {
                 return Problems.Invalid("settings", $"At most {ChannelSettings.MaxSettings} settings.");
+            }
+
+            if (ChannelSettingsRules.Check(channel.Type, merged) is { } settingErrors)
+            {
+                return TypedResults.ValidationProblem(settingErrors);
             }
 
             channel.Settings = merged;

@@ -85,7 +85,7 @@ public static partial class WidgetApi
         // Anonymous: no workspace context yet, so the filter is bypassed and the key itself picks the workspace.
         var channel = await db.Channels.IgnoreQueryFilters().AsNoTracking()
             .Where(c => c.Address == key && c.Type == ChannelType.Chat && c.IsActive)
-            .Select(c => new { c.Id, c.WorkspaceId })
+            .Select(c => new { c.Id, c.WorkspaceId, c.Settings })
             .FirstOrDefaultAsync(cancellationToken);
         var secret = channel is null
             ? null
@@ -94,6 +94,11 @@ public static partial class WidgetApi
         if (channel is null || string.IsNullOrEmpty(secret))
         {
             return Problems.NotFound("Widget");
+        }
+
+        if (!OriginAllowed(channel.Settings, http.Request.Headers.Origin.ToString()))
+        {
+            return TypedResults.Problem("This site is not one of the widget's allowed origins.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
         }
 
         visitorId = string.IsNullOrEmpty(visitorId) ? NewVisitorId() : visitorId;
@@ -108,6 +113,22 @@ public static partial class WidgetApi
         var token = ClientTokensApi.Mint(secret, channel.WorkspaceId, visitorId, now, expires, channel.Id);
         var hubUrl = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/hubs/client";
         return TypedResults.Ok(new WidgetSessionResponse(token, visitorId, expires, hubUrl));
+    }
+
+    /// <summary>
+    /// A channel with <c>allowed_origins</c> opens sessions only for pages on those sites, so its key copied onto
+    /// another site does not start chats there; without the setting any site may embed it.
+    /// </summary>
+    private static bool OriginAllowed(Dictionary<string, System.Text.Json.JsonElement> settings, string origin)
+    {
+        if (!settings.TryGetValue("allowed_origins", out var allowed) || allowed.ValueKind != System.Text.Json.JsonValueKind.Array || allowed.GetArrayLength() == 0)
+        {
+            return true;
+        }
+
+        var given = origin.Trim().TrimEnd('/');
+        return given.Length > 0 && allowed.EnumerateArray()
+            .Any(a => a.ValueKind == System.Text.Json.JsonValueKind.String && string.Equals(a.GetString()?.Trim().TrimEnd('/'), given, StringComparison.OrdinalIgnoreCase));
     }
 
     private static bool IsEmail(string email) =>
