@@ -59,9 +59,11 @@ public sealed class ResumeAcrossNodesTests(ScaleOutCluster cluster) : IClassFixt
         Assert.StartsWith("user:", resumed.Stream, StringComparison.Ordinal);
 
         await sending.WaitAsync(TimeSpan.FromSeconds(30));
-        const long lastSeq = 1 + total; // the user's "start", then the agent's messages
+        // Fence: one more message on the same stream, through the same backplane; a stray copy of an earlier one
+        // (from the replay or the live path) would have been sent before it.
+        await agent.Connection.InvokeAsync<SendMessageResult>(RealtimeEventNames.MessageSend, new SendMessageRequest(conversation, "fence"));
+        const long lastSeq = 1 + total + 1; // the user's "start", the agent's messages, the fence
         await second.WaitForAsync(RealtimeEventNames.MessageReceived, e => e.GetProperty("seq").GetInt64() == lastSeq, TimeSpan.FromSeconds(15));
-        await Task.Delay(300); // anything stray would arrive now
 
         foreach (var e in second.Events.Where(e => e.Name == RealtimeEventNames.MessageReceived))
         {
@@ -70,7 +72,7 @@ public sealed class ResumeAcrossNodesTests(ScaleOutCluster cluster) : IClassFixt
 
         Assert.Equal(lastSeq, follower.LastSeq);
         Assert.Equal(Enumerable.Range(1, (int)lastSeq).Select(i => (long)i), follower.Delivered.Select(e => e.GetProperty("seq").GetInt64()));
-        Assert.Equal(["start", .. Enumerable.Range(0, total).Select(i => $"m{i:D2}")], follower.Delivered.Select(e => e.GetProperty("data").Str("text")));
+        Assert.Equal(["start", .. Enumerable.Range(0, total).Select(i => $"m{i:D2}"), "fence"], follower.Delivered.Select(e => e.GetProperty("data").Str("text")));
 
         // Between them the two connections got every seq; none beyond the stream's end, none from elsewhere.
         var seen = first.Events.Concat(second.Events).Where(e => e.Name == RealtimeEventNames.MessageReceived)
