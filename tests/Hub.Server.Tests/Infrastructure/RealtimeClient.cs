@@ -103,15 +103,19 @@ public sealed class RealtimeClient : IAsyncDisposable
     /// <summary>Lets the client reconnect after <see cref="DropSocketAndStayAway"/>.</summary>
     public void ComeBack() => Interlocked.Exchange(ref _away, null)?.TrySetResult();
 
-    /// <summary>Waits until an event named <paramref name="name"/> matching <paramref name="match"/> has arrived.</summary>
-    public async Task<JsonElement> WaitForAsync(string name, Func<JsonElement, bool>? match = null, TimeSpan? timeout = null)
+    /// <summary>
+    /// Waits until an event named <paramref name="name"/> matching <paramref name="match"/> has arrived; with
+    /// <paramref name="skip"/>, until that many such events came before it, and returns it.
+    /// </summary>
+    public async Task<JsonElement> WaitForAsync(string name, Func<JsonElement, bool>? match = null, TimeSpan? timeout = null, int skip = 0)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
         while (true)
         {
+            var seen = 0;
             foreach (var (n, data) in _events)
             {
-                if (n == name && (match is null || match(data)))
+                if (n == name && (match is null || match(data)) && seen++ == skip)
                 {
                     return data;
                 }
@@ -146,7 +150,7 @@ public sealed class RealtimeClient : IAsyncDisposable
 
     /// <summary>
     /// Asserts that no such event arrives within <paramref name="window"/> of real time. Only for what runs on real time
-    /// out of the test's reach (key expiry in Redis, heartbeats of other processes); everything else uses a fence.
+    /// out of the test's reach (presence expiry and heartbeats in other processes); everything else uses a fence.
     /// </summary>
     public async Task AssertNoneWithinAsync(string name, Func<JsonElement, bool>? match, TimeSpan window)
     {
