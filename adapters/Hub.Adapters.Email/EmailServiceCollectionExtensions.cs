@@ -22,6 +22,8 @@ public static class EmailServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<EmailMetrics>();
         services.TryAddSingleton<SmtpConnectionPool>();
         services.TryAddSingleton<SmtpSender>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannelSender, SmtpSender>(sp => sp.GetRequiredService<SmtpSender>()));

@@ -16,13 +16,9 @@ namespace Hub.Adapters.Email.Inbound;
 /// neither re-reads nor skips mail. A failure reconnects with a growing delay.
 /// </summary>
 public sealed partial class ImapMailboxReader(
-    EmailMailbox mailbox, string owner, IServiceScopeFactory scopes, IOptions<EmailOptions> options, TimeProvider clock, ILogger logger)
+    EmailMailbox mailbox, string owner, IServiceScopeFactory scopes, IOptions<EmailOptions> options, TimeProvider clock, EmailMetrics metrics,
+    ILogger logger)
 {
-    /// <summary>Counts imports, so tests and health checks can see a mailbox is being read.</summary>
-    public int Imported => Volatile.Read(ref _imported);
-
-    private int _imported;
-
     public string UidValidityKey => $"imap:{mailbox.Folder}:uidvalidity";
 
     public string LastUidKey => $"imap:{mailbox.Folder}:last_uid";
@@ -77,6 +73,7 @@ public sealed partial class ImapMailboxReader(
             catch (Exception ex)
             {
                 failures++;
+                metrics.ReadFailed();
                 var delay = TimeSpan.FromSeconds(Math.Min(options.Value.MaxReconnectDelay.TotalSeconds, Math.Pow(2, Math.Min(failures, 12))));
                 LogFailed(ex, mailbox.ChannelId, delay);
                 try
@@ -168,7 +165,7 @@ public sealed partial class ImapMailboxReader(
                     .SetAsync(mailbox.ChannelId, LastUidKey, uid.Id.ToString(CultureInfo.InvariantCulture), cancellationToken);
             }
 
-            Interlocked.Increment(ref _imported);
+            metrics.Imported();
             accepted++;
         }
 

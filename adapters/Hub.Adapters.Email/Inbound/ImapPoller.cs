@@ -10,25 +10,13 @@ namespace Hub.Adapters.Email.Inbound;
 /// starts, restarts or stops readers as channels are added, changed or removed.
 /// </summary>
 public sealed partial class ImapPoller(
-    IServiceScopeFactory scopes, IOptions<EmailOptions> options, TimeProvider clock, ILoggerFactory loggers) : BackgroundService
+    IServiceScopeFactory scopes, IOptions<EmailOptions> options, TimeProvider clock, EmailMetrics metrics, ILoggerFactory loggers) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger<ImapPoller>();
     private readonly Dictionary<Guid, Running> _readers = [];
 
     /// <summary>Who this poller is when it claims a mailbox (one per process and start).</summary>
     public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
-
-    /// <summary>The readers now running, by channel; for tests and health checks.</summary>
-    public IReadOnlyDictionary<Guid, ImapMailboxReader> Readers
-    {
-        get
-        {
-            lock (_readers)
-            {
-                return _readers.ToDictionary(r => r.Key, r => r.Value.Reader);
-            }
-        }
-    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -113,7 +101,7 @@ public sealed partial class ImapPoller(
         {
             foreach (var mailbox in wanted.Values.Where(m => !_readers.ContainsKey(m.ChannelId)))
             {
-                var reader = new ImapMailboxReader(mailbox, Owner, scopes, options, clock, loggers.CreateLogger<ImapMailboxReader>());
+                var reader = new ImapMailboxReader(mailbox, Owner, scopes, options, clock, metrics, loggers.CreateLogger<ImapMailboxReader>());
                 var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 _readers[mailbox.ChannelId] = new Running(mailbox, reader, stop, Task.Run(() => reader.RunAsync(stop.Token), CancellationToken.None));
                 LogStarted(mailbox.ChannelId, mailbox.Imap!.ToString(), mailbox.Folder);

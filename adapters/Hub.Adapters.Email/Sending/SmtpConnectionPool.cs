@@ -14,18 +14,11 @@ namespace Hub.Adapters.Email.Sending;
 /// <see cref="EmailOptions.SmtpPoolSize"/> connections per server; a caller waits for a free one. A lease is
 /// exclusive (MailKit's client is not thread-safe); a connection that failed is closed, never returned.
 /// </summary>
-public sealed partial class SmtpConnectionPool(IOptions<EmailOptions> options, TimeProvider clock, ILogger<SmtpConnectionPool> logger) : IAsyncDisposable, IDisposable
+public sealed partial class SmtpConnectionPool(IOptions<EmailOptions> options, TimeProvider clock, EmailMetrics metrics, ILogger<SmtpConnectionPool> logger)
+    : IAsyncDisposable, IDisposable
 {
     private readonly ConcurrentDictionary<ServerKey, ServerPool> _pools = new();
     private bool _disposed;
-
-    /// <summary>Connections currently open (idle or leased), over every server; for tests and metrics.</summary>
-    public int OpenConnections => _pools.Values.Sum(p => p.Open);
-
-    /// <summary>Connections opened since start; for tests and metrics.</summary>
-    public long ConnectionsOpened => Interlocked.Read(ref _opened);
-
-    private long _opened;
 
     public async Task<SmtpLease> LeaseAsync(MailServer server, CancellationToken cancellationToken)
     {
@@ -42,12 +35,11 @@ public sealed partial class SmtpConnectionPool(IOptions<EmailOptions> options, T
                     return new SmtpLease(this, pool, idle.Client, reused: true);
                 }
 
-                await CloseAsync(pool, idle.Client);
+                await CloseAsync(idle.Client);
             }
 
             var client = await OpenAsync(server, cancellationToken);
-            Interlocked.Increment(ref pool.OpenCount);
-            Interlocked.Increment(ref _opened);
+            metrics.SmtpConnectionOpened();
             return new SmtpLease(this, pool, client, reused: false);
         }
         catch
@@ -127,15 +119,15 @@ public sealed partial class SmtpConnectionPool(IOptions<EmailOptions> options, T
         }
         else
         {
-            _ = CloseAsync(pool, client);
+            _ = CloseAsync(client);
         }
 
         pool.Slots.Release();
     }
 
-    private static async Task CloseAsync(ServerPool pool, SmtpClient client)
+    private async Task CloseAsync(SmtpClient client)
     {
-        Interlocked.Decrement(ref pool.OpenCount);
+        metrics.SmtpConnectionClosed();
         try
         {
             if (client.IsConnected)
@@ -161,7 +153,7 @@ public sealed partial class SmtpConnectionPool(IOptions<EmailOptions> options, T
         {
             while (pool.Idle.TryPop(out var idle))
             {
-                await CloseAsync(pool, idle.Client);
+                await CloseAsync(idle.Client);
             }
         }
     }
@@ -174,7 +166,7 @@ public sealed partial class SmtpConnectionPool(IOptions<EmailOptions> options, T
         {
             while (pool.Idle.TryPop(out var idle))
             {
-                Interlocked.Decrement(ref pool.OpenCount);
+                metrics.SmtpConnectionClosed();
                 idle.Client.Dispose();
             }
         }
@@ -192,10 +184,6 @@ public sealed partial class SmtpConnectionPool(IOptions<EmailOptions> options, T
         public SemaphoreSlim Slots { get; } = new(size, size);
 
         public ConcurrentStack<IdleConnection> Idle { get; } = new();
-
-        public int OpenCount;
-
-        public int Open => Volatile.Read(ref OpenCount);
     }
 }
 

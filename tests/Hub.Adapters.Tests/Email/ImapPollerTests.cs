@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 
 namespace Hub.Adapters.Tests.Email;
@@ -21,7 +22,7 @@ public sealed class ImapPollerTests
 
     private readonly InMemoryMailboxLease _lease = new(TimeProvider.System);
 
-    private ServiceProvider Host(bool useIdle, bool withLease = false, int initialImportDays = 7)
+    private ServiceProvider Host(bool useIdle, bool withLease = false, int initialImportDays = 7, TimeProvider? clock = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -35,6 +36,7 @@ public sealed class ImapPollerTests
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddSingleton(clock ?? TimeProvider.System);
         services.AddEmailChannel(configuration);
         services.AddSingleton<IChannelStateStore>(_state);
         services.AddSingleton<IInboundProcessor>(_inbox);
@@ -68,6 +70,17 @@ public sealed class ImapPollerTests
 
         message.Body = new TextPart("plain") { Text = $"{subject}\n\nOn Mon, 23 Nov 2026 at 10:00, Support <{user}@hub.test> wrote:\n> earlier text" };
         return message;
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds (it is about state the test's own fakes keep).</summary>
+    private static async Task UntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}");
+            await Task.Delay(50);
+        }
     }
 
     private static async Task<ImapPoller> StartAsync(ServiceProvider host)
@@ -104,13 +117,16 @@ public sealed class ImapPollerTests
         await using (var second = Host(useIdle))
         {
             var poller = await StartAsync(second);
-            await _inbox.WaitForAsync(3);
-            await Task.Delay(1000); // time for a wrong re-read to show up
+            await _inbox.WaitForAsync("While stopped");
+            // Fence: one more mail makes the reader look again; mail is imported oldest first, so a wrong re-read
+            // (at start or on this next look) would have come before it.
+            await MailServers.DeliverAsync(user, CustomerMail(user, "Fence"));
+            await _inbox.WaitForAsync("Fence");
             await poller.StopAsync(CancellationToken.None);
         }
 
         var subjects = _inbox.Received.Select(m => m.Subject).ToList();
-        Assert.Equal(["Before start", "While running", "While stopped"], subjects);
+        Assert.Equal(["Before start", "While running", "While stopped", "Fence"], subjects);
         var reply = _inbox.Received.Single(m => m.Subject == "While running");
         Assert.Equal("reply-to-me@hub.test", reply.InReplyTo);
         Assert.Equal(["reply-to-me@hub.test"], reply.References);
@@ -118,7 +134,7 @@ public sealed class ImapPollerTests
         Assert.Equal(mailbox.ChannelId, reply.ChannelId);
         Assert.Equal(mailbox.WorkspaceId, reply.WorkspaceId);
         Assert.Equal("ann@example.com", reply.From);
-        Assert.Equal("3", _state.Values[(mailbox.ChannelId, "imap:INBOX:last_uid")]);
+        Assert.Equal("4", _state.Values[(mailbox.ChannelId, "imap:INBOX:last_uid")]);
     }
 
     [MailServerFact]
@@ -129,14 +145,18 @@ public sealed class ImapPollerTests
         await MailServers.DeliverAsync(user, CustomerMail(user, "One"));
         await MailServers.DeliverAsync(user, CustomerMail(user, "Two"));
         _inbox.FailWhen = m => m.Subject == "Two";
+        // The reader waits between attempts on this clock: the test moves it, so three attempts take no real time.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
 
-        await using (var host = Host(useIdle: true))
+        await using (var host = Host(useIdle: true, clock: clock))
         {
+            using var meter = new EmailMeter(host);
             var poller = await StartAsync(host);
-            await _inbox.WaitForAsync(1);
-            await Task.Delay(1500); // several failed attempts at "Two"
+            await meter.WaitForAsync(EmailMetrics.ImapReadFailures, 3, nudge: () => clock.Advance(TimeSpan.FromMilliseconds(500)));
+            Assert.Equal(["One"], _inbox.Received.Select(m => m.Subject).ToList());
+            Assert.Equal(1, meter[EmailMetrics.ImapImported]);
             _inbox.FailWhen = null;
-            await _inbox.WaitForAsync(2);
+            await meter.WaitForAsync(EmailMetrics.ImapImported, 2, nudge: () => clock.Advance(TimeSpan.FromMilliseconds(500)));
             await poller.StopAsync(CancellationToken.None);
         }
 
@@ -196,24 +216,27 @@ public sealed class ImapPollerTests
 
         await using var nodeA = Host(useIdle: true, withLease: true);
         await using var nodeB = Host(useIdle: true, withLease: true);
+        using var meterA = new EmailMeter(nodeA);
+        using var meterB = new EmailMeter(nodeB);
         var pollerA = await StartAsync(nodeA);
-        await _inbox.WaitForAsync(1);
+        await _inbox.WaitForAsync("One");
         var pollerB = await StartAsync(nodeB);
         await MailServers.DeliverAsync(user, CustomerMail(user, "Two"));
-        await _inbox.WaitForAsync(2);
-        await Task.Delay(1000);
-        var readerA = pollerA.Readers.Values.Single();
-        var readerB = pollerB.Readers.Values.Single();
+        await _inbox.WaitForAsync("Two");
+        // B has asked for the mailbox while A read it, and was turned away.
+        await UntilAsync(() => _lease.Refusals(pollerB.Owner) > 0, "node B asking for the mailbox");
 
         await pollerA.StopAsync(CancellationToken.None);
         await MailServers.DeliverAsync(user, CustomerMail(user, "Three"));
-        await _inbox.WaitForAsync(3);
-        await Task.Delay(1000);
+        await _inbox.WaitForAsync("Three");
+        // Fence: B reads oldest first, so anything it read twice (or A's mail it re-read on taking over) came before this.
+        await MailServers.DeliverAsync(user, CustomerMail(user, "Four"));
+        await _inbox.WaitForAsync("Four");
         await pollerB.StopAsync(CancellationToken.None);
 
-        Assert.Equal(["One", "Two", "Three"], _inbox.Received.Select(m => m.Subject).ToList());
-        Assert.Equal(2, readerA.Imported);
-        Assert.Equal(1, readerB.Imported);
+        Assert.Equal(["One", "Two", "Three", "Four"], _inbox.Received.Select(m => m.Subject).ToList());
+        Assert.Equal(2, meterA[EmailMetrics.ImapImported]);
+        Assert.Equal(2, meterB[EmailMetrics.ImapImported]);
     }
 
     [MailServerTheory]
@@ -222,7 +245,7 @@ public sealed class ImapPollerTests
     public async Task A_new_mailbox_imports_only_the_recent_window_and_never_older_mail_later(bool recentMailWaiting)
     {
         var user = MailServers.NewMailbox();
-        AddMailbox(user);
+        var mailbox = AddMailbox(user);
         await MailServers.AppendAsync(user, CustomerMail(user, "Last month"), DateTimeOffset.UtcNow.AddDays(-30));
         if (recentMailWaiting)
         {
@@ -231,10 +254,16 @@ public sealed class ImapPollerTests
 
         await using var host = Host(useIdle: true, initialImportDays: 7);
         var poller = await StartAsync(host);
-        await Task.Delay(1000);
+        // The first look at the mailbox has placed the cursor: "Today" arrives while the reader waits for new mail.
+        await UntilAsync(() => _state.Values.ContainsKey((mailbox.ChannelId, "imap:INBOX:last_uid")), "the cursor to be placed");
+        if (recentMailWaiting)
+        {
+            await _inbox.WaitForAsync("Yesterday");
+        }
+
         await MailServers.DeliverAsync(user, CustomerMail(user, "Today"));
-        await _inbox.WaitForAsync(recentMailWaiting ? 2 : 1);
-        await Task.Delay(1000);
+        // Mail is imported oldest first: a wrong late import of "Last month" would have come before "Today".
+        await _inbox.WaitForAsync("Today");
         await poller.StopAsync(CancellationToken.None);
 
         Assert.Equal(recentMailWaiting ? ["Yesterday", "Today"] : ["Today"], _inbox.Received.Select(m => m.Subject).ToList());

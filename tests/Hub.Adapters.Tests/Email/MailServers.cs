@@ -160,6 +160,17 @@ public sealed class RecordingInbox : IInboundProcessor
         return Task.FromResult(new InboundResult(Guid.NewGuid(), Guid.NewGuid(), true, false));
     }
 
+    /// <summary>Waits until a message with this subject has been accepted.</summary>
+    public async Task WaitForAsync(string subject, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (!Received.Any(m => m.Subject == subject))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"\"{subject}\" never arrived; got: {string.Join(", ", Received.Select(m => m.Subject))}");
+            await Task.Delay(50);
+        }
+    }
+
     public async Task<IReadOnlyList<InboundMessage>> WaitForAsync(int count, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
@@ -197,6 +208,10 @@ public sealed class StaticChannelDirectory : IEmailChannelDirectory
 public sealed class InMemoryMailboxLease(TimeProvider clock) : Hub.Adapters.Email.Inbound.IMailboxLease
 {
     private readonly Dictionary<Guid, (string Owner, DateTimeOffset At)> _claims = [];
+    private readonly ConcurrentDictionary<string, int> _refusals = new();
+
+    /// <summary>How often <paramref name="owner"/> was refused because another owner held the claim.</summary>
+    public int Refusals(string owner) => _refusals.GetValueOrDefault(owner);
 
     public Task<bool> TryAcquireAsync(Guid channelId, string owner, TimeSpan ttl, CancellationToken cancellationToken)
     {
@@ -205,6 +220,7 @@ public sealed class InMemoryMailboxLease(TimeProvider clock) : Hub.Adapters.Emai
             var now = clock.GetUtcNow();
             if (_claims.TryGetValue(channelId, out var claim) && claim.Owner != owner && claim.At > now - ttl)
             {
+                _refusals.AddOrUpdate(owner, 1, (_, n) => n + 1);
                 return Task.FromResult(false);
             }
 

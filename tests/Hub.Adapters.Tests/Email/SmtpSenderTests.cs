@@ -5,6 +5,7 @@ using Hub.Adapters.Email.Sending;
 using Hub.Core.Channels;
 using Hub.Core.Delivery;
 using Hub.Core.Inbox;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -14,17 +15,25 @@ namespace Hub.Adapters.Tests.Email;
 /// <summary>The SMTP sender against a real SMTP server whose mail is read back over real IMAP.</summary>
 public sealed class SmtpSenderTests : IAsyncDisposable
 {
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().AddSingleton<EmailMetrics>().BuildServiceProvider();
     private readonly SmtpConnectionPool _pool;
     private readonly SmtpSender _sender;
+    private readonly EmailMeter _meter;
 
     public SmtpSenderTests()
     {
         var options = Options.Create(new EmailOptions { SmtpPoolSize = 3, ConnectTimeout = TimeSpan.FromSeconds(5), CommandTimeout = TimeSpan.FromSeconds(10) });
-        _pool = new SmtpConnectionPool(options, TimeProvider.System, NullLogger<SmtpConnectionPool>.Instance);
+        _meter = new EmailMeter(_services);
+        _pool = new SmtpConnectionPool(options, TimeProvider.System, _services.GetRequiredService<EmailMetrics>(), NullLogger<SmtpConnectionPool>.Instance);
         _sender = new SmtpSender(_pool, TimeProvider.System, NullLogger<SmtpSender>.Instance);
     }
 
-    public ValueTask DisposeAsync() => _pool.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _pool.DisposeAsync();
+        _meter.Dispose();
+        await _services.DisposeAsync();
+    }
 
     private static OutboundEnvelope Envelope(string to, IReadOnlyDictionary<string, string>? settings = null, string? key = null) => new()
     {
@@ -115,7 +124,7 @@ public sealed class SmtpSenderTests : IAsyncDisposable
         Assert.Equal(SendOutcome.TransientFailure, deferred.Outcome);
         Assert.StartsWith("450", deferred.Error, StringComparison.Ordinal);
         Assert.Equal(SendOutcome.Sent, next.Outcome);
-        Assert.Equal(1, _pool.ConnectionsOpened);
+        Assert.Equal(1, _meter[EmailMetrics.SmtpConnectionsOpened]);
     }
 
     [Fact]
@@ -173,8 +182,8 @@ public sealed class SmtpSenderTests : IAsyncDisposable
         var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => _sender.SendAsync(Envelope($"{box}@hub.test"), CancellationToken.None)));
 
         Assert.All(results, r => Assert.Equal(SendOutcome.Sent, r.Outcome));
-        Assert.InRange(_pool.ConnectionsOpened, 1, 3);
-        Assert.InRange(_pool.OpenConnections, 1, 3);
+        Assert.InRange(_meter[EmailMetrics.SmtpConnectionsOpened], 1, 3);
+        Assert.InRange(_meter[EmailMetrics.SmtpConnectionsOpen], 1, 3);
         Assert.Equal(30, (await MailServers.ReadMailboxAsync(box, 30)).Count);
     }
 

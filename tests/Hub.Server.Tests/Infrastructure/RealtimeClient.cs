@@ -27,6 +27,7 @@ public sealed class RealtimeClient : IAsyncDisposable
     private readonly ConcurrentQueue<(string Name, JsonElement Data)> _events = new();
     private readonly SemaphoreSlim _arrived = new(0);
     private ClientWebSocket? _socket;
+    private TaskCompletionSource? _away;
 
     private RealtimeClient(HubConnection connection) => Connection = connection;
 
@@ -51,6 +52,11 @@ public sealed class RealtimeClient : IAsyncDisposable
                 o.SkipNegotiation = true;
                 o.WebSocketFactory = async (context, cancellationToken) =>
                 {
+                    if (client!._away is { } away)
+                    {
+                        await away.Task.WaitAsync(cancellationToken);
+                    }
+
                     var socket = new ClientWebSocket();
                     socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
                     await socket.ConnectAsync(context.Uri, cancellationToken);
@@ -84,15 +90,32 @@ public sealed class RealtimeClient : IAsyncDisposable
     /// <summary>Cuts the WebSocket without a goodbye, as a dropped network does.</summary>
     public void DropSocket() => _socket?.Abort();
 
-    /// <summary>Waits until an event named <paramref name="name"/> matching <paramref name="match"/> has arrived.</summary>
-    public async Task<JsonElement> WaitForAsync(string name, Func<JsonElement, bool>? match = null, TimeSpan? timeout = null)
+    /// <summary>
+    /// Cuts the WebSocket as <see cref="DropSocket"/> does and keeps the client off the network (its reconnect attempts
+    /// wait) until <see cref="ComeBack"/>: what the server sends meanwhile is certainly missed, whatever the retry delays.
+    /// </summary>
+    public void DropSocketAndStayAway()
+    {
+        _away = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        DropSocket();
+    }
+
+    /// <summary>Lets the client reconnect after <see cref="DropSocketAndStayAway"/>.</summary>
+    public void ComeBack() => Interlocked.Exchange(ref _away, null)?.TrySetResult();
+
+    /// <summary>
+    /// Waits until an event named <paramref name="name"/> matching <paramref name="match"/> has arrived; with
+    /// <paramref name="skip"/>, until that many such events came before it, and returns it.
+    /// </summary>
+    public async Task<JsonElement> WaitForAsync(string name, Func<JsonElement, bool>? match = null, TimeSpan? timeout = null, int skip = 0)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
         while (true)
         {
+            var seen = 0;
             foreach (var (n, data) in _events)
             {
-                if (n == name && (match is null || match(data)))
+                if (n == name && (match is null || match(data)) && seen++ == skip)
                 {
                     return data;
                 }
@@ -127,7 +150,7 @@ public sealed class RealtimeClient : IAsyncDisposable
 
     /// <summary>
     /// Asserts that no such event arrives within <paramref name="window"/> of real time. Only for what runs on real time
-    /// out of the test's reach (key expiry in Redis, heartbeats of other processes); everything else uses a fence.
+    /// out of the test's reach (presence expiry and heartbeats in other processes); everything else uses a fence.
     /// </summary>
     public async Task AssertNoneWithinAsync(string name, Func<JsonElement, bool>? match, TimeSpan window)
     {

@@ -4,6 +4,8 @@ using Hub.Server.Auth.Api;
 using Hub.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hub.Server.Tests.Realtime;
 
@@ -145,13 +147,15 @@ public sealed class HubSecurityTests(LiveHubApp app)
     [Fact]
     public async Task A_flooding_connection_is_throttled_and_told_so_without_being_dropped()
     {
-        var tight = new LiveHubApp();
+        // The buckets refill on Hub's clock: a test clock here, so the refill comes when the test moves it.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var tight = new LiveHubApp { ExtraServices = s => s.AddSingleton<TimeProvider>(clock) };
         tight.Settings["Realtime:MessagesPerSecond"] = "2";
         tight.Settings["Realtime:MessageBurst"] = "5";
         await tight.InitializeAsync();
         try
         {
-            await FloodAsync(tight);
+            await FloodAsync(tight, clock);
         }
         finally
         {
@@ -159,7 +163,7 @@ public sealed class HubSecurityTests(LiveHubApp app)
         }
     }
 
-    private static async Task FloodAsync(LiveHubApp tight)
+    private static async Task FloodAsync(LiveHubApp tight, FakeTimeProvider clock)
     {
         var admin = await tight.SignedInAsync();
         await using var user = await tight.ConnectUserAsync(admin, $"flood-{Guid.NewGuid():N}");
@@ -182,7 +186,11 @@ public sealed class HubSecurityTests(LiveHubApp app)
         Assert.True(outcomes.Count(o => o.Contains("rate_limited:", StringComparison.Ordinal)) >= 15, string.Join(" | ", outcomes));
         Assert.Contains("ok", outcomes);
 
-        await Task.Delay(1100); // tokens come back (the limiter refills on its own timer, not Hub's clock)
+        // Until a second has passed the bucket stays empty; then its tokens come back.
+        var stillEmpty = await Assert.ThrowsAsync<HubException>(() =>
+            user.Connection.InvokeAsync<SendMessageResult>(RealtimeEventNames.MessageSend, new SendMessageRequest(null, "too soon")));
+        Assert.Contains("rate_limited:", stillEmpty.Message, StringComparison.Ordinal);
+        clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(HubConnectionState.Connected, user.Connection.State);
         var after = await user.Connection.InvokeAsync<SendMessageResult>(RealtimeEventNames.MessageSend, new SendMessageRequest(null, "still here"));
         Assert.NotEqual(Guid.Empty, after.MessageId);

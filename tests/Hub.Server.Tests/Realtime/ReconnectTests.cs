@@ -19,6 +19,7 @@ public sealed class ReconnectTests(LiveHubApp app)
         var follower = new StreamFollower();
         var reconnected = 0;
         var replayed = 0;
+        var resumedOnce = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         user.Connection.Reconnected += async _ =>
         {
             Interlocked.Increment(ref reconnected);
@@ -32,6 +33,7 @@ public sealed class ReconnectTests(LiveHubApp app)
 
             var resumed = await user.Connection.InvokeAsync<ResumeResult>(RealtimeEventNames.Resume, new ResumeRequest(follower.LastSeq));
             Interlocked.Add(ref replayed, resumed.Replayed);
+            resumedOnce.TrySetResult();
         };
 
         var conversation = (await user.Connection.InvokeAsync<SendMessageResult>(RealtimeEventNames.MessageSend, new SendMessageRequest(null, "start"))).ConversationId;
@@ -39,13 +41,22 @@ public sealed class ReconnectTests(LiveHubApp app)
         long lastSeq = 0;
         for (var i = 0; i < total; i++)
         {
+            // The stream keeps flowing while the client is away (m12-m23 can only come from the replay), while it comes
+            // back (m24-m31 race its reconnect and resume) and after it has resumed (m32 on are live).
             if (i == 12)
             {
-                user.DropSocket();
+                user.DropSocketAndStayAway();
+            }
+            else if (i == 24)
+            {
+                user.ComeBack();
+            }
+            else if (i == 32)
+            {
+                await resumedOnce.Task.WaitAsync(TimeSpan.FromSeconds(20));
             }
 
             await agent.Connection.InvokeAsync<SendMessageResult>(RealtimeEventNames.MessageSend, new SendMessageRequest(conversation, $"m{i:D2}"));
-            await Task.Delay(25); // the stream keeps flowing while the client is away (it retries after 300 ms)
         }
 
         // The user's stream: its own "start" echo, then the agent's 40 messages.
@@ -87,7 +98,7 @@ public sealed class ReconnectTests(LiveHubApp app)
         Assert.Equal(6, result.LastSeq);
         Assert.Equal(3, result.Replayed);
         await later.WaitForAsync(RealtimeEventNames.MessageReceived, e => e.GetProperty("seq").GetInt64() == 6);
-        await Task.Delay(100);
+        await later.RoundTripAsync(); // a replay beyond the three would have come before this answer
         var replayed = later.Events.Where(e => e.Name == RealtimeEventNames.MessageReceived).Select(e => e.Data.GetProperty("seq").GetInt64()).ToList();
         Assert.Equal([4L, 5L, 6L], replayed);
         Assert.Equal(["r2", "r3", "r4"], later.Events.Where(e => e.Name == RealtimeEventNames.MessageReceived).Select(e => e.Data.GetProperty("data").Str("text")));
@@ -98,16 +109,15 @@ public sealed class ReconnectTests(LiveHubApp app)
     {
         var admin = await app.SignedInAsync();
         var userId = $"behind-{Guid.NewGuid():N}";
+        // Two agent connections share the 55 sends, each staying within its connection's burst of messages.
         await using var agent = await app.ConnectAgentAsync(admin);
+        await using var colleague = await app.ConnectAgentAsync(admin);
         await using var user = await app.ConnectUserAsync(admin, userId);
         var conversation = (await user.Connection.InvokeAsync<SendMessageResult>(RealtimeEventNames.MessageSend, new SendMessageRequest(null, "x"))).ConversationId;
         for (var i = 0; i < 55; i++)
         {
-            await agent.Connection.InvokeAsync<SendMessageResult>(RealtimeEventNames.MessageSend, new SendMessageRequest(conversation, $"b{i}"));
-            if (i % 15 == 14)
-            {
-                await Task.Delay(1000); // stay under the agent connection's message rate
-            }
+            var sender = i % 2 == 0 ? agent : colleague;
+            await sender.Connection.InvokeAsync<SendMessageResult>(RealtimeEventNames.MessageSend, new SendMessageRequest(conversation, $"b{i}"));
         }
 
         // The fixture keeps replays to 50 events: 56 behind is too far.

@@ -9,7 +9,7 @@ namespace Hub.Server.Modules.Realtime;
 /// Runs around every hub call: acts for the caller's workspace, throttles per connection, and turns
 /// refusals (and missing arguments) into hub errors the client can read, keeping the connection open.
 /// </summary>
-public sealed class HubGuardFilter(IOptions<RealtimeOptions> options) : IHubFilter
+public sealed class HubGuardFilter(IOptions<RealtimeOptions> options, TimeProvider clock) : IHubFilter
 {
     private const string ThrottleKey = "hub.throttle";
 
@@ -50,7 +50,7 @@ public sealed class HubGuardFilter(IOptions<RealtimeOptions> options) : IHubFilt
         // client's hub calls dropped clicks. Only Hub's own hubs are throttled.
         if (IsHubsOwn(context.Hub))
         {
-            context.Context.Items[ThrottleKey] = new ConnectionThrottle(options.Value);
+            context.Context.Items[ThrottleKey] = new ConnectionThrottle(options.Value, clock);
         }
 
         UseWorkspace(context.Context, context.ServiceProvider);
@@ -62,14 +62,7 @@ public sealed class HubGuardFilter(IOptions<RealtimeOptions> options) : IHubFilt
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         UseWorkspace(context.Context, context.ServiceProvider);
-        try
-        {
-            await next(context, exception);
-        }
-        finally
-        {
-            (context.Context.Items[ThrottleKey] as ConnectionThrottle)?.Dispose();
-        }
+        await next(context, exception);
     }
 
     /// <summary>A null where the method needs an object (<c>typing.start(null)</c>) is the caller's mistake: a hub error, not a crash.</summary>
