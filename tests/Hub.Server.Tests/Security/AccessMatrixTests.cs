@@ -32,6 +32,7 @@ public sealed partial class AccessMatrixTests(HubApp app, ITestOutputHelper outp
         "GET /openapi/{documentName}.json", "GET /docs/{documentName?}", // API reference
         "POST /api/v1/auth/token", "POST /api/v1/auth/login", "POST /api/v1/workspaces", // sign-in and sign-up (rate limited)
         "GET /login", "POST /login", "POST /account/login", // the dashboard's sign-in form (antiforgery-checked)
+        "GET /not-found", "POST /not-found", // the dashboard's "no such page" (static text)
         "POST /api/v1/widget/sessions", "OPTIONS /api/v1/widget/sessions", // web chat on customers' sites (widget key)
         "POST /webhooks/twilio/{channelId:guid}/inbound", "POST /webhooks/twilio/{channelId:guid}/status", // Twilio (signature-checked)
         "POST /webhooks/email/{channelId:guid}/inbound", // inbound email (HMAC-checked)
