@@ -126,7 +126,7 @@ public class CampaignTestApp : HubApp
 
 /// <summary>
 /// <see cref="CampaignTestApp"/> on a test clock that only the test moves: for quiet hours, schedules and other waits
-/// that a test skips over instead of sitting through. Nothing here may wait on Hub's clock by itself (no rate limit).
+/// that a test skips over instead of sitting through. Whatever waits on Hub's clock (a rate limit) waits until the test moves it.
 /// </summary>
 public sealed class CampaignClockApp() : CampaignTestApp(realSockets: false, new FakeTimeProvider(DateTimeOffset.UtcNow))
 {

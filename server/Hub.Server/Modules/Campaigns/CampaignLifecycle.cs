@@ -7,10 +7,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Hub.Server.Modules.Campaigns;
 
 /// <summary>
-/// The moves of a campaign's status that more than one caller makes (the API, the sweep): each is one conditional
-/// update, so two callers racing (two nodes, a click and a sweep) can't both make the same move.
+/// The moves of a campaign's status, from the API, the sweep and the runner: each is one conditional update, so two
+/// callers racing (two nodes, a click and a sweep) can't both make the same move. A run begins, has its ledger
+/// written (expanded), then completes (or waits for its next time), fails, or is paused, resumed or stopped.
 /// </summary>
-public sealed class CampaignLifecycle(HubDbContext db, UnitOfWork work, CampaignLive live, WebhookPublisher webhooks, TimeProvider clock)
+public sealed partial class CampaignLifecycle(
+    HubDbContext db, UnitOfWork work, CampaignLive live, WebhookPublisher webhooks, TimeProvider clock, ILogger<CampaignLifecycle> logger)
 {
     /// <summary>Begins the next run: a fresh ledger (run number + 1) to expand. False when the campaign was not in <paramref name="from"/>.</summary>
     public async Task<bool> BeginRunAsync(Guid campaignId, CampaignStatus from, CancellationToken cancellationToken)
@@ -88,4 +90,80 @@ public sealed class CampaignLifecycle(HubDbContext db, UnitOfWork work, Campaign
         await change.CommitAsync(cancellationToken);
         return true;
     }
+
+    /// <summary>
+    /// The run's ledger is written in full: it records when and how many rows, so the next turn sends instead of
+    /// expanding again. Nothing when a newer run began meanwhile.
+    /// </summary>
+    public async Task MarkExpandedAsync(Campaign campaign, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        var run = campaign.CurrentRun;
+        var total = await db.CampaignRecipients.CountAsync(r => r.CampaignId == campaign.Id && r.Run == run, cancellationToken);
+        var expandedAt = clock.GetUtcNow();
+        await db.Campaigns.Where(c => c.Id == campaign.Id && c.CurrentRun == run)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ExpandedAt, expandedAt).SetProperty(c => c.TotalRecipients, total), cancellationToken);
+        campaign.ExpandedAt = expandedAt;
+        campaign.TotalRecipients = total;
+        live.Changed(campaign.WorkspaceId, campaign.Id);
+        LogExpanded(logger, campaign.Id, run, total);
+    }
+
+    /// <summary>
+    /// Ends the current run once no recipient waits any more: completed, or scheduled for the next run of a recurring
+    /// campaign. False when the campaign was no longer running that run (paused, stopped, or another node finished it).
+    /// </summary>
+    public async Task<bool> FinishRunAsync(Campaign campaign, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        var run = campaign.CurrentRun;
+        var now = clock.GetUtcNow();
+        var next = ScheduleMath.NextRun(campaign.Schedule, campaign.StartedAt ?? now);
+        var status = next is null ? CampaignStatus.Completed : CampaignStatus.Scheduled;
+        await using var change = await work.BeginAsync(cancellationToken);
+        var finished = await db.Campaigns.Where(c => c.Id == campaign.Id && c.Status == CampaignStatus.Running && c.CurrentRun == run)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, status).SetProperty(c => c.NextRunAt, next)
+                .SetProperty(c => c.CompletedAt, next is null ? now : null).SetProperty(c => c.UpdatedAt, now), cancellationToken);
+        if (finished == 1)
+        {
+            // Each run that ends is a completed execution; a recurring campaign's next run records campaign_executed again.
+            CampaignAnalytics.Record(db, campaign.WorkspaceId, campaign.Id, AnalyticsEventTypes.CampaignCompleted, now);
+            await db.SaveChangesAsync(cancellationToken);
+            await webhooks.PublishCampaignAsync(campaign.Id, next is null ? "completed" : "scheduled", cancellationToken);
+            live.Changed(work, campaign.WorkspaceId, campaign.Id);
+        }
+
+        await change.CommitAsync(cancellationToken);
+        if (finished == 1)
+        {
+            LogFinished(logger, campaign.Id, run, status);
+        }
+
+        return finished == 1;
+    }
+
+    /// <summary>The running campaign can't be sent at all (<paramref name="error"/> says why, to the marketer): failed.</summary>
+    public async Task FailAsync(Campaign campaign, string error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(campaign);
+        var now = clock.GetUtcNow();
+        await using var change = await work.BeginAsync(cancellationToken);
+        if (await db.Campaigns.Where(c => c.Id == campaign.Id && c.Status == CampaignStatus.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, CampaignStatus.Failed).SetProperty(c => c.LastError, error)
+                .SetProperty(c => c.CompletedAt, now).SetProperty(c => c.UpdatedAt, now), cancellationToken) == 1)
+        {
+            CampaignAnalytics.Record(db, campaign.WorkspaceId, campaign.Id, AnalyticsEventTypes.CampaignFailed, now, error);
+            await db.SaveChangesAsync(cancellationToken);
+            await webhooks.PublishCampaignAsync(campaign.Id, "failed", cancellationToken);
+        }
+
+        live.Changed(work, campaign.WorkspaceId, campaign.Id);
+        await change.CommitAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId} run {Run}: {Total} recipients written into the ledger")]
+    private static partial void LogExpanded(ILogger logger, Guid campaignId, int run, int total);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId} run {Run} finished: {Status}")]
+    private static partial void LogFinished(ILogger logger, Guid campaignId, int run, CampaignStatus status);
 }

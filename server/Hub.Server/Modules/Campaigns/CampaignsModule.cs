@@ -20,6 +20,10 @@ public static class CampaignsModule
         services.AddScoped<RecipientChecks>();
         services.AddScoped<CampaignComposer>();
         services.AddScoped<CampaignLifecycle>();
+        services.AddScoped<CampaignLedger>();
+        services.AddScoped<LedgerExpander>();
+        services.AddScoped<RecipientSender>();
+        services.AddScoped<BatchSender>();
         services.AddScoped<CampaignRunner>();
         services.AddScoped<IMessageStatusObserver, CampaignLedgerObserver>();
         services.AddSingleton<CampaignWake>();

@@ -37,7 +37,7 @@ public static class CampaignControlApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        if (CampaignRunner.ChannelsOf(campaign).Count == 0)
+        if (CampaignChannels.Of(campaign).Count == 0)
         {
             errors["channels"] = ["A multi_channel campaign needs channels (push, email, sms, whatsapp) before it can start."];
         }

@@ -119,7 +119,7 @@ public static class CampaignRules
 
     private static void CheckChannels(CampaignRequest request, Dictionary<string, string[]> errors)
     {
-        var allowed = string.Join(", ", Hub.Server.Modules.Campaigns.CampaignRunner.ChannelNames.Keys);
+        var allowed = string.Join(", ", Hub.Server.Modules.Campaigns.CampaignChannels.Names.Keys);
         if (request.Type != CampaignType.MultiChannel)
         {
             if (request.Channels is { Count: > 0 })
@@ -139,7 +139,7 @@ public static class CampaignRules
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < channels.Count; i++)
         {
-            if (channels[i] is not { } name || !Hub.Server.Modules.Campaigns.CampaignRunner.ChannelNames.ContainsKey(name))
+            if (channels[i] is not { } name || !Hub.Server.Modules.Campaigns.CampaignChannels.Names.ContainsKey(name))
             {
                 errors[$"channels[{i}]"] = [$"'{channels[i]}' is not a channel; use {allowed}."];
             }
