@@ -69,7 +69,6 @@ public sealed class BatchSender(UnitOfWork work, CampaignLedger ledger, Recipien
             return BatchSent.None;
         }
 
-        work.AfterCommit(sender.WakeDelivery);
         live.Count(work, campaign.WorkspaceId, campaign.Id, CampaignAnalyticsTypes.Sent, human: false, pushed);
         live.Changed(work, campaign.WorkspaceId, campaign.Id);
         await change.CommitAsync(cancellationToken);

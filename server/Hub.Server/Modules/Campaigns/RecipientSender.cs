@@ -83,7 +83,4 @@ public sealed class RecipientSender(CampaignComposer composer, OutboundWriter wr
         row.Queue(message.Id, channel, message.Address, now);
         return RecipientOutcome.Queued;
     }
-
-    /// <summary>Wakes this node's delivery workers for what was queued; call it once the batch committed.</summary>
-    public void WakeDelivery() => writer.Wake();
 }

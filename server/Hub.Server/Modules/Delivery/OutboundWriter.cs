@@ -179,8 +179,8 @@ public sealed class OutboundWriter(HubDbContext db, UnitOfWork work, ContactReso
         return results;
     }
 
-    /// <summary>Tells the delivery workers there is work (queued messages do it themselves when their unit of work commits).</summary>
-    public void Wake() => signal.Wake();
+    /// <summary>Tells the delivery workers there is work; runs when the unit of work that queued it commits.</summary>
+    private void Wake() => signal.Wake();
 
     private Message Write(Guid workspaceId, ContactMessage message, Conversation conversation, Channel channel, string to, DateTimeOffset now)
     {
