@@ -163,4 +163,16 @@ public sealed class CampaignLivePageTests : DashboardTestContext
         page.WaitForAssertion(() => Assert.Contains(Api.Requests, r => r.Request == $"POST /api/v1/campaigns/{_id}/stop"));
         page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=campaign-stop]")));
     }
+
+    [Fact]
+    public void An_unknown_campaign_says_so_instead_of_showing_zero_counters()
+    {
+        Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}", (_, _) => FakeApi.Problem(404, "Campaign not found."));
+        var page = Render<CampaignLivePage>(p => p.Add(x => x.Id, _id));
+
+        page.WaitForAssertion(() => Assert.Contains("No such campaign", page.Find("[data-testid=campaign-missing]").TextContent, StringComparison.Ordinal));
+        Assert.Empty(page.FindAll("[data-testid=counter-delivered-value]"));
+        Assert.Empty(page.FindAll("[data-testid=live-problem]"));
+        Assert.DoesNotContain(Api.Requests, r => r.Request.EndsWith("/stats", StringComparison.Ordinal));
+    }
 }

@@ -18,6 +18,7 @@ public sealed partial class CampaignLivePage
     private readonly LineChartOptions _chartOptions = new() { ShowDataMarkers = false, YAxisRequireZeroPoint = true, LineStrokeWidth = 2.5 };
     private CampaignDto? _campaign;
     private ApiProblem? _problem;
+    private bool _missing;
     private bool _busy;
     private bool _confirmStop;
     private bool _live;
@@ -69,7 +70,8 @@ public sealed partial class CampaignLivePage
     {
         var campaign = await Api.GetAsync<CampaignDto>($"api/v1/campaigns/{Id}");
         _campaign = campaign.Value;
-        _problem = campaign.Problem;
+        _missing = campaign.Problem?.Status == 404;
+        _problem = _missing ? null : campaign.Problem;
         if (campaign.Ok)
         {
             await ReadStatsAsync();
