@@ -81,8 +81,18 @@ public sealed partial class RedisPresenceTracker(
         return (await RunAsync(PersonKey(workspaceId, kind, userId), PeopleIndex, PersonMember(workspaceId, kind, userId), op, connectionId, Name(status))).Transition;
     }
 
-    public async Task<PresenceStatus> GetAsync(Guid workspaceId, PresenceKind kind, string userId) =>
-        (await RunAsync(PersonKey(workspaceId, kind, userId), PeopleIndex, PersonMember(workspaceId, kind, userId), "sweep", string.Empty, string.Empty)).Transition.After;
+    public async Task<PresenceStatus> GetAsync(Guid workspaceId, PresenceKind kind, string userId)
+    {
+        // A read ages out what expired, like the sweep; if that turned someone offline, it says so as the sweep would
+        // (the sweep that comes next finds nothing left to change, so nobody else would).
+        var result = await RunAsync(PersonKey(workspaceId, kind, userId), PeopleIndex, PersonMember(workspaceId, kind, userId), "sweep", string.Empty, string.Empty);
+        if (result.Transition.Changed)
+        {
+            await dispatcher.PresenceAsync(workspaceId, new PresenceChanged(userId, result.Transition.After));
+        }
+
+        return result.Transition.After;
+    }
 
     public async Task<IReadOnlyDictionary<string, PresenceStatus>> ListAsync(Guid workspaceId, PresenceKind kind)
     {
@@ -159,8 +169,10 @@ public sealed partial class RedisPresenceTracker(
                 await HeartbeatAsync();
                 await SweepAsync();
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                // Never let the loop die: a Redis timeout is a TimeoutException, not a RedisException, and a node
+                // whose loop stopped would neither keep its users online nor age out a crashed node's.
                 LogSweepFailed(logger, ex);
             }
         }
