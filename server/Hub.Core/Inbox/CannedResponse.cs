@@ -13,6 +13,9 @@ public sealed class CannedResponse : IWorkspaceOwned
 
     public required string Content { get; set; }
 
+    /// <summary>The team it is shared with; <c>null</c> shares it with everyone.</summary>
+    public string? Team { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -19,5 +19,14 @@ public sealed class Workspace
     /// </summary>
     public required string ClientTokenSecret { get; set; }
 
+    /// <summary>Opening hours in <see cref="TimeZone"/>; SLA targets marked business-hours-only count only this time.</summary>
+    public BusinessHours BusinessHours { get; set; } = new();
+
+    /// <summary>Give new conversations to an online agent of their team (the server's <c>Inbox:AutoAssign</c> must be on too).</summary>
+    public bool AutoAssign { get; set; } = true;
+
+    /// <summary>Routing by intent: a new conversation whose first message has this intent goes to that team.</summary>
+    public Dictionary<string, string> IntentTeams { get; set; } = [];
+
     public DateTimeOffset CreatedAt { get; set; }
 }

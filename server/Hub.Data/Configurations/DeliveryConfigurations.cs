@@ -27,6 +27,7 @@ internal sealed class CannedResponseConfiguration : IEntityTypeConfiguration<Can
         builder.ToTable("canned_responses");
         builder.Property(c => c.ShortCode).HasMaxLength(64);
         builder.Property(c => c.Content).HasMaxLength(10_000);
+        builder.Property(c => c.Team).HasMaxLength(100);
         builder.HasIndex(c => new { c.WorkspaceId, c.ShortCode }).IsUnique();
     }
 }
@@ -36,7 +37,10 @@ internal sealed class SlaPolicyConfiguration : IEntityTypeConfiguration<SlaPolic
     public void Configure(EntityTypeBuilder<SlaPolicy> builder)
     {
         builder.ToTable("sla_policies");
-        builder.HasIndex(p => new { p.WorkspaceId, p.Priority }).IsUnique();
+        builder.Property(p => p.Team).HasMaxLength(100);
+        builder.Ignore(p => p.Specificity);
+        // One policy per priority and scope; the API checks it (a unique index treats "any team" NULLs as distinct).
+        builder.HasIndex(p => new { p.WorkspaceId, p.Priority });
     }
 }
 

@@ -14,6 +14,8 @@ internal sealed class WorkspaceConfiguration : IEntityTypeConfiguration<Workspac
         builder.Property(w => w.Slug).HasMaxLength(64);
         builder.Property(w => w.TimeZone).HasMaxLength(64);
         builder.Property(w => w.ClientTokenSecret).HasMaxLength(128);
+        builder.Property(w => w.BusinessHours).HasJsonConversion();
+        builder.Property(w => w.IntentTeams).HasJsonConversion();
         builder.HasIndex(w => w.Slug).IsUnique();
     }
 }

@@ -981,6 +981,10 @@ namespace Hub.Data.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("Team")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1290,6 +1294,12 @@ namespace Hub.Data.Postgres.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("BusinessHoursOnly")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid?>("ChannelId")
+                        .HasColumnType("uuid");
+
                     b.Property<TimeSpan>("FirstResponseTarget")
                         .HasColumnType("interval");
 
@@ -1301,6 +1311,10 @@ namespace Hub.Data.Postgres.Migrations
                     b.Property<TimeSpan>("ResolutionTarget")
                         .HasColumnType("interval");
 
+                    b.Property<string>("Team")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<double>("WarnAt")
                         .HasColumnType("double precision");
 
@@ -1309,8 +1323,7 @@ namespace Hub.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WorkspaceId", "Priority")
-                        .IsUnique();
+                    b.HasIndex("WorkspaceId", "Priority");
 
                     b.ToTable("sla_policies", (string)null);
                 });
@@ -2053,6 +2066,13 @@ namespace Hub.Data.Postgres.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("AutoAssign")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("BusinessHours")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("ClientTokenSecret")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -2060,6 +2080,10 @@ namespace Hub.Data.Postgres.Migrations
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("IntentTeams")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<string>("Name")
                         .IsRequired()

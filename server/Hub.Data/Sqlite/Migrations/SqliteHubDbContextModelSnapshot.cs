@@ -975,6 +975,10 @@ namespace Hub.Data.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Team")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
@@ -1284,6 +1288,12 @@ namespace Hub.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("BusinessHoursOnly")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ChannelId")
+                        .HasColumnType("TEXT");
+
                     b.Property<TimeSpan>("FirstResponseTarget")
                         .HasColumnType("TEXT");
 
@@ -1295,6 +1305,10 @@ namespace Hub.Data.Sqlite.Migrations
                     b.Property<TimeSpan>("ResolutionTarget")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Team")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<double>("WarnAt")
                         .HasColumnType("REAL");
 
@@ -1303,8 +1317,7 @@ namespace Hub.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WorkspaceId", "Priority")
-                        .IsUnique();
+                    b.HasIndex("WorkspaceId", "Priority");
 
                     b.ToTable("sla_policies", (string)null);
                 });
@@ -2045,6 +2058,13 @@ namespace Hub.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("AutoAssign")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BusinessHours")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ClientTokenSecret")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -2052,6 +2072,10 @@ namespace Hub.Data.Sqlite.Migrations
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("IntentTeams")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
                         .IsRequired()

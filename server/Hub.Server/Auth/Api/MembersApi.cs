@@ -14,6 +14,9 @@ namespace Hub.Server.Auth.Api;
 public sealed record MemberResponse(Guid Id, string Email, string DisplayName, IReadOnlyList<string> Roles, MemberAvailability Availability, int ConversationCapacity, DateTimeOffset CreatedAt)
 {
     public DateTimeOffset? LockedUntil { get; init; }
+
+    /// <summary>The team whose conversations auto-assignment gives this member.</summary>
+    public string? Team { get; init; }
 }
 
 /// <summary>Adds a member with a first password they should change.</summary>
@@ -22,14 +25,16 @@ public sealed record CreateMemberRequest(
     [property: Required, MaxLength(200)] string DisplayName,
     [property: Required] string Role,
     [property: Required, MinLength(10), MaxLength(200)] string Password,
-    [property: Range(0, 1000)] int? ConversationCapacity);
+    [property: Range(0, 1000)] int? ConversationCapacity,
+    [property: MaxLength(100)] string? Team = null);
 
-/// <summary>Changes a member: only the fields present are changed.</summary>
+/// <summary>Changes a member: only the fields present are changed (an empty <c>team</c> takes them out of their team).</summary>
 public sealed record UpdateMemberRequest(
     [property: MaxLength(200)] string? DisplayName,
     string? Role,
     MemberAvailability? Availability,
-    [property: Range(0, 1000)] int? ConversationCapacity);
+    [property: Range(0, 1000)] int? ConversationCapacity,
+    [property: MaxLength(100)] string? Team = null);
 
 /// <summary><c>/api/v1/members</c>: admins, agents and marketers of the workspace.</summary>
 public static class MembersApi
@@ -66,6 +71,12 @@ public static class MembersApi
             return Problems.Invalid("role", $"role must be one of: {string.Join(", ", MemberRole.All)}.");
         }
 
+        var team = TeamName.Normalize(request.Team);
+        if (team is not null && !TeamName.IsValid(team))
+        {
+            return Problems.Invalid("team", TeamName.Rule);
+        }
+
         if (await users.FindByEmailAsync(request.Email) is not null)
         {
             return Problems.Conflict("A member with this email already exists.");
@@ -79,6 +90,7 @@ public static class MembersApi
             EmailConfirmed = true,
             DisplayName = request.DisplayName.Trim(),
             ConversationCapacity = request.ConversationCapacity ?? 0,
+            Team = team,
             CreatedAt = clock.GetUtcNow(),
         };
         var result = await users.CreateAsync(member, request.Password);
@@ -105,6 +117,12 @@ public static class MembersApi
             return Problems.Invalid("role", $"role must be one of: {string.Join(", ", MemberRole.All)}.");
         }
 
+        var team = TeamName.Normalize(request.Team);
+        if (team is not null && !TeamName.IsValid(team))
+        {
+            return Problems.Invalid("team", TeamName.Rule);
+        }
+
         if (request.Role is not null && request.Role != MemberRole.Admin && IsSelf(context, id))
         {
             return Problems.Invalid("role", "You can't take the admin role from yourself; ask another admin.");
@@ -113,6 +131,7 @@ public static class MembersApi
         member.DisplayName = request.DisplayName?.Trim() ?? member.DisplayName;
         member.Availability = request.Availability ?? member.Availability;
         member.ConversationCapacity = request.ConversationCapacity ?? member.ConversationCapacity;
+        member.Team = request.Team is null ? member.Team : team;
         await users.UpdateAsync(member);
         var roles = await users.GetRolesAsync(member);
         if (request.Role is not null && !(roles.Count == 1 && roles[0] == request.Role))
@@ -165,6 +184,7 @@ public static class MembersApi
         new(m.Id, m.Email ?? string.Empty, m.DisplayName, roles, m.Availability, m.ConversationCapacity, m.CreatedAt)
         {
             LockedUntil = m.LockoutEnd > clock.GetUtcNow() ? m.LockoutEnd : null,
+            Team = m.Team,
         };
 
     private static Dictionary<string, string[]> IdentityErrors(IdentityResult result) =>

@@ -10,13 +10,19 @@ using Microsoft.Extensions.Options;
 namespace Hub.Server.Auth.Api;
 
 /// <summary>The caller's workspace.</summary>
-public sealed record WorkspaceResponse(Guid Id, string Name, string Slug, string TimeZone, DateTimeOffset CreatedAt)
+public sealed record WorkspaceResponse(Guid Id, string Name, string Slug, string TimeZone, IReadOnlyList<BusinessDay> BusinessHours, DateTimeOffset CreatedAt)
 {
-    public static WorkspaceResponse From(Workspace w) => new(w.Id, w.Name, w.Slug, w.TimeZone, w.CreatedAt);
+    public static WorkspaceResponse From(Workspace w) => new(w.Id, w.Name, w.Slug, w.TimeZone, w.BusinessHours.Days, w.CreatedAt);
 }
 
-/// <summary>Changes the workspace: only the fields present are changed.</summary>
-public sealed record UpdateWorkspaceRequest([property: MaxLength(200)] string? Name, [property: MaxLength(64)] string? TimeZone);
+/// <summary>
+/// Changes the workspace: only the fields present are changed. <c>business_hours</c> lists opening windows per weekday
+/// in the workspace's time zone (<c>{"day":"monday","opens":"09:00","closes":"17:00"}</c>); an empty list means always open.
+/// </summary>
+public sealed record UpdateWorkspaceRequest(
+    [property: MaxLength(200)] string? Name,
+    [property: MaxLength(64)] string? TimeZone,
+    [property: MaxLength(50)] List<BusinessDay>? BusinessHours = null);
 
 /// <summary>Signs up a new workspace with its first admin (only when <c>Auth:AllowSignup</c> is on).</summary>
 public sealed record SignUpRequest(
@@ -57,12 +63,24 @@ public static class WorkspacesApi
             return Problems.Invalid("time_zone", $"'{request.TimeZone}' is not a known IANA time zone.");
         }
 
+        if (request.Name is not null && string.IsNullOrWhiteSpace(request.Name))
+        {
+            return Problems.Invalid("name", "The workspace needs a name.");
+        }
+
+        var hours = request.BusinessHours is null ? null : new BusinessHours { Days = request.BusinessHours };
+        if (hours?.Problem() is { } problem)
+        {
+            return Problems.Invalid("business_hours", problem);
+        }
+
         var found = await db.Workspaces.FirstOrDefaultAsync(w => w.Id == workspace.WorkspaceId, cancellationToken);
         if (found is null)
         {
             return Problems.NotFound("Workspace");
         }
 
+        found.BusinessHours = hours ?? found.BusinessHours;
         found.Name = request.Name?.Trim() ?? found.Name;
         found.TimeZone = request.TimeZone ?? found.TimeZone;
         await db.SaveChangesAsync(cancellationToken);

@@ -18,6 +18,7 @@ public static class InboxModule
         services.AddScoped<ConversationMessaging>();
         services.AddScoped<AssignmentService>();
         services.AddScoped<SlaClock>();
+        services.AddScoped<RoutingSettings>();
         services.AddScoped<SlaMonitor>();
         services.AddScoped<InboxService>();
         services.AddScoped<IInboundProcessor>(sp => sp.GetRequiredService<InboxService>());
@@ -42,6 +43,7 @@ public static class InboxModule
         app.MapMessagesApi();
         app.MapCannedResponsesApi();
         app.MapSlaPoliciesApi();
+        app.MapRoutingApi();
         app.MapClassificationApi();
         return app;
     }

@@ -28,6 +28,7 @@ public sealed class InboxService(
     AssignmentService assignment,
     SlaClock sla,
     MessageClassifier classifier,
+    RoutingSettings routing,
     RealtimeBatch realtime,
     IOptions<InboxOptions> options,
     WebhookPublisher webhooks,
@@ -98,7 +99,8 @@ public sealed class InboxService(
             conversation.ReopenOnNewMessage();
         }
 
-        classifier.Classify(message, conversation, isNew);
+        var routes = isNew ? await routing.ForAsync(inbound.WorkspaceId, cancellationToken) : null;
+        classifier.Classify(message, conversation, routes?.IntentTeams);
         if (isNew)
         {
             await sla.StartAsync(conversation, cancellationToken); // priority may have changed with the sentiment
@@ -113,7 +115,7 @@ public sealed class InboxService(
 
         conversation.LastMessageAt = now;
         conversation.UpdatedAt = now;
-        if (isNew && options.Value.AutoAssign && conversation.AssigneeId is null
+        if (routes is { AutoAssign: true } && conversation.AssigneeId is null
             && await assignment.PickAsync(inbound.WorkspaceId, conversation.Team, cancellationToken) is { } assignee)
         {
             conversation.Assign(assignee);

@@ -10,13 +10,14 @@ namespace Hub.Server.Modules.Inbox;
 /// </summary>
 public sealed partial class MessageClassifier(ISentimentClassifier sentiment, IIntentClassifier intents, IOptions<InboxOptions> options, ILogger<MessageClassifier> logger)
 {
-    public void Classify(Message message, Conversation conversation, bool isNewConversation)
+    /// <summary>Labels the message; <paramref name="intentTeams"/> (a new conversation's routing) may give the conversation a team.</summary>
+    public void Classify(Message message, Conversation conversation, IReadOnlyDictionary<string, string>? intentTeams)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(conversation);
         try
         {
-            Apply(message, conversation, isNewConversation);
+            Apply(message, conversation, intentTeams);
         }
 #pragma warning disable CA1031 // a classifier fault must never lose the customer's message: it is stored unlabelled
         catch (Exception ex)
@@ -26,7 +27,7 @@ public sealed partial class MessageClassifier(ISentimentClassifier sentiment, II
         }
     }
 
-    private void Apply(Message message, Conversation conversation, bool isNewConversation)
+    private void Apply(Message message, Conversation conversation, IReadOnlyDictionary<string, string>? intentTeams)
     {
         var mood = sentiment.Classify(message.Text);
         message.SentimentScore = Math.Round(mood.Score, 3);
@@ -43,8 +44,8 @@ public sealed partial class MessageClassifier(ISentimentClassifier sentiment, II
             conversation.Priority = raise;
         }
 
-        if (isNewConversation && conversation.Team is null && !intent.IsUnknown
-            && options.Value.IntentTeams.TryGetValue(intent.Intent, out var team))
+        if (intentTeams is not null && conversation.Team is null && !intent.IsUnknown
+            && intentTeams.TryGetValue(intent.Intent, out var team))
         {
             conversation.Team = team;
         }

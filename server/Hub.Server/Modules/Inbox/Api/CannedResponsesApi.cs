@@ -10,15 +10,20 @@ using Microsoft.EntityFrameworkCore;
 namespace Hub.Server.Modules.Inbox.Api;
 
 /// <summary>A saved reply.</summary>
-public sealed record CannedResponseBody(Guid Id, string ShortCode, string Content, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+public sealed record CannedResponseBody(Guid Id, string ShortCode, string Content, string? Team, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
-    public static CannedResponseBody From(CannedResponse c) => new(c.Id, c.ShortCode, c.Content, c.CreatedAt, c.UpdatedAt);
+    public static CannedResponseBody From(CannedResponse c) => new(c.Id, c.ShortCode, c.Content, c.Team, c.CreatedAt, c.UpdatedAt);
 }
 
-/// <summary>Creates or changes a saved reply. Placeholders: <c>{{ contact.first_name }}</c>, <c>{{ contact.name }}</c>, <c>{{ agent.name }}</c>…</summary>
+/// <summary>Creates or changes a saved reply, shared with everyone or with one team. Placeholders: <c>{{ contact.first_name }}</c>, <c>{{ contact.name }}</c>, <c>{{ agent.name }}</c>…</summary>
 public sealed record CannedResponseRequest(
     [property: Required, RegularExpression("^[a-z0-9_-]{1,64}$", ErrorMessage = "short_code is 1-64 of a-z, 0-9, _ and -.")] string ShortCode,
-    [property: Required, MinLength(1), MaxLength(10_000)] string Content);
+    [property: Required, MinLength(1), MaxLength(10_000)] string Content,
+    [property: MaxLength(100)] string? Team = null)
+{
+    /// <summary>The team it is shared with, normalised; <c>null</c> shares it with everyone.</summary>
+    public string? SharedWith => string.IsNullOrWhiteSpace(Team) ? null : Team.Trim().ToLowerInvariant();
+}
 
 /// <summary>A saved reply filled in for one conversation.</summary>
 public sealed record RenderedResponse(string ShortCode, string Content);
@@ -39,9 +44,17 @@ public static class CannedResponsesApi
         return app;
     }
 
-    internal static async Task<Ok<List<CannedResponseBody>>> ListAsync(HubDbContext db, string? search, CancellationToken cancellationToken)
+    /// <summary>Admins see every saved reply; others see the shared ones and their own team's.</summary>
+    internal static async Task<Ok<List<CannedResponseBody>>> ListAsync(HubDbContext db, HttpContext http, string? search, CancellationToken cancellationToken)
     {
         var query = db.CannedResponses.AsNoTracking();
+        if (!http.User.IsInRole(Hub.Core.Members.MemberRole.Admin))
+        {
+            var me = HubClaims.MemberId(http.User);
+            var team = me is null ? null : await db.Users.Where(m => m.Id == me).Select(m => m.Team).FirstOrDefaultAsync(cancellationToken);
+            query = query.Where(c => c.Team == null || c.Team == team);
+        }
+
         if (!string.IsNullOrWhiteSpace(search))
         {
             var term = search.Trim().TrimStart('/').ToLowerInvariant();
@@ -66,7 +79,7 @@ public static class CannedResponsesApi
         }
 
         var now = clock.GetUtcNow();
-        var canned = new CannedResponse { ShortCode = request.ShortCode, Content = request.Content, CreatedAt = now, UpdatedAt = now };
+        var canned = new CannedResponse { ShortCode = request.ShortCode, Content = request.Content, Team = request.SharedWith, CreatedAt = now, UpdatedAt = now };
         db.CannedResponses.Add(canned);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/v1/canned-responses/{canned.Id}", CannedResponseBody.From(canned));
@@ -93,6 +106,7 @@ public static class CannedResponsesApi
 
         canned.ShortCode = request.ShortCode;
         canned.Content = request.Content;
+        canned.Team = request.SharedWith;
         canned.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(CannedResponseBody.From(canned));
