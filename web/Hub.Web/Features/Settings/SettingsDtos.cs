@@ -10,6 +10,12 @@ public sealed record MemberDto(Guid Id, string Email, string DisplayName, IReadO
 
     /// <summary>Set while failed sign-ins keep the member out.</summary>
     public DateTimeOffset? LockedUntil { get; init; }
+
+    /// <summary>The team whose conversations auto-assignment gives this member.</summary>
+    public string? Team { get; init; }
+
+    /// <summary>How many open conversations auto-assignment may give them (0 = no limit).</summary>
+    public int ConversationCapacity { get; init; }
 }
 
 /// <summary>An API key as listed: never its secret.</summary>
