@@ -146,6 +146,62 @@ public sealed class CampaignLivePageTests : DashboardTestContext
     }
 
     [Fact]
+    public async Task Unique_people_move_live_from_one_ledger_read_per_refresh_interval()
+    {
+        Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}", CampaignSamples.Campaign(_id, CampaignStatus.Completed));
+        Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}/stats", CampaignSamples.Stats(_id, CampaignStatus.Completed, sent: 3));
+        var page = Render<CampaignLivePage>(p => p.Add(x => x.Id, _id));
+        page.WaitForAssertion(() => Assert.Single(Feed.Invoked, i => i.Method == RealtimeEventNames.CampaignWatch));
+        page.WaitForAssertion(() => Assert.Contains("0 unique", page.Find("[data-testid=counter-opened-hint]").TextContent, StringComparison.Ordinal));
+        int Reads() => Api.Requests.Count(r => r.Request.EndsWith("/stats", StringComparison.Ordinal));
+        var reads = Reads();
+        _clock.Advance(Margin);
+
+        // The campaign has finished sending (no status updates come any more); people open it, twice each.
+        Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}/stats", CampaignSamples.Stats(_id, CampaignStatus.Completed, sent: 3, opensHuman: 2, opensAll: 4));
+        for (var i = 0; i < 4; i++)
+        {
+            await page.InvokeAsync(() => Feed.RaiseAsync(RealtimeEventNames.CampaignAnalytics, Aggregate(
+                new() { [CampaignAnalyticsTypes.Opened] = 1 }, new() { [CampaignAnalyticsTypes.Opened] = 1 })));
+        }
+
+        page.WaitForAssertion(() => Assert.Contains("4 all hits", page.Find("[data-testid=counter-opened-hint]").TextContent, StringComparison.Ordinal));
+        Assert.Equal(reads, Reads()); // not a read per event
+
+        var interval = TimeSpan.FromSeconds(5);
+        _clock.Advance(interval - Margin - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(reads, Reads());
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        page.WaitForAssertion(() => Assert.Contains("2 unique", page.Find("[data-testid=counter-opened-hint]").TextContent, StringComparison.Ordinal));
+        Assert.Equal(reads + 1, Reads());
+    }
+
+    [Fact]
+    public async Task The_chart_never_repeats_a_time_label()
+    {
+        Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}", CampaignSamples.Campaign(_id, CampaignStatus.Running));
+        Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}/stats", CampaignSamples.Stats(_id, CampaignStatus.Running));
+        var page = Render<CampaignLivePage>(p => p.Add(x => x.Id, _id));
+        page.WaitForAssertion(() => Assert.Single(Feed.Invoked, i => i.Method == RealtimeEventNames.CampaignWatch));
+        _clock.Advance(Margin);
+
+        // Many roll-ups within the same second, then some a second later.
+        for (var i = 0; i < 30; i++)
+        {
+            if (i == 20)
+            {
+                _clock.Advance(TimeSpan.FromSeconds(1));
+            }
+
+            await page.InvokeAsync(() => Feed.RaiseAsync(RealtimeEventNames.CampaignAnalytics, Aggregate(new() { [CampaignAnalyticsTypes.Sent] = 1 }, [])));
+        }
+
+        var labels = page.FindComponent<MudChart<double>>().Instance.ChartLabels.Where(l => l.Length > 0).ToList();
+        Assert.True(labels.Count >= 2, string.Join(",", labels));
+        Assert.Equal(labels.Count, labels.Distinct().Count());
+    }
+
+    [Fact]
     public void Stop_asks_for_confirmation_before_calling_the_api()
     {
         Api.On(HttpMethod.Get, $"/api/v1/campaigns/{_id}", CampaignSamples.Campaign(_id, CampaignStatus.Running));

@@ -61,8 +61,19 @@ public sealed partial class CampaignLivePage
         get
         {
             var points = Counters.Points;
+            // About eight labels, and never the same time twice (several points can fall in one second).
             var every = Math.Max(1, points.Count / 8);
-            return [.. points.Select((p, i) => i % every == 0 || i == points.Count - 1 ? p.At.ToLocalTime().ToString("HH:mm:ss") : "")];
+            var labels = new string[points.Count];
+            string? last = null;
+            for (var i = 0; i < points.Count; i++)
+            {
+                var text = points[i].At.ToLocalTime().ToString("HH:mm:ss");
+                var due = i % every == 0 || i == points.Count - 1;
+                labels[i] = due && text != last ? text : "";
+                last = labels[i].Length > 0 ? text : last;
+            }
+
+            return labels;
         }
     }
 
@@ -133,8 +144,25 @@ public sealed partial class CampaignLivePage
         {
             StateHasChanged();
             RereadIfNeeded();
+            RefreshUniquesSoon();
         }
     });
+
+    /// <summary>
+    /// Unique people who opened or clicked come only from the ledger: after live activity, read it again once the refresh
+    /// interval since the last read has passed (one read per interval however many events arrive), so they move live too.
+    /// </summary>
+    private void RefreshUniquesSoon()
+    {
+        if (_rereadScheduled || _gone.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var wait = StatsRefreshInterval - (Clock.GetUtcNow() - _statsReadAt);
+        _rereadScheduled = true;
+        _ = RereadAfterAsync(wait > Counters.ClockMargin ? wait : Counters.ClockMargin);
+    }
 
     /// <summary>A roll-up overlapped the last ledger read: read the ledger again once the margin has passed (once per margin).</summary>
     private void RereadIfNeeded()
@@ -145,15 +173,15 @@ public sealed partial class CampaignLivePage
         }
 
         _rereadScheduled = true;
-        _ = RereadAfterMarginAsync();
+        _ = RereadAfterAsync(Counters.ClockMargin);
     }
 
-    private async Task RereadAfterMarginAsync()
+    private async Task RereadAfterAsync(TimeSpan wait)
     {
         try
         {
             // The wait is armed before this returns to the caller, so a clock moved right after the roll-up ends it.
-            await Task.Delay(Counters.ClockMargin, Clock, _gone.Token);
+            await Task.Delay(wait, Clock, _gone.Token);
             await InvokeAsync(async () =>
             {
                 if (_gone.IsCancellationRequested)
