@@ -41,7 +41,7 @@ public sealed class AnalyticsPageTests : DashboardTestContext
         page.Find("button[data-testid=report-run]").Click();
 
         page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=report-table] tbody tr").Count));
-        var (_, body) = Assert.Single(Api.Requests, r => r.Request == "POST /api/v1/analytics/reports");
+        var (_, body) = Assert.Single(Api.Requests, r => r.Request == "POST /api/v1/analytics/reports" && r.Body!.Contains("user.login", StringComparison.Ordinal));
         using var sent = JsonDocument.Parse(body!);
         var root = sent.RootElement;
         Assert.Equal("custom", root.GetProperty("report_type").GetString());
