@@ -71,6 +71,7 @@ public sealed class DashboardAccessibilityTests(DashboardHubApp app, ITestOutput
             }
         }
 
+        await CheckAsync("start", "/start", "start-title");
         await CheckAsync("inbox", "/inbox", "inbox");
         await CheckAsync("campaigns", "/campaigns", "campaign-new");
         await CheckAsync("campaign-editor", "/campaigns/new", "campaign-editor");

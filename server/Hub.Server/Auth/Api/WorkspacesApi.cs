@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Hub.Core.Channels;
 using Hub.Core.Workspaces;
 using Hub.Data;
 using Hub.Server.Auth;
@@ -34,6 +35,16 @@ public sealed record SignUpRequest(
 /// <summary>The new end-user token secret, shown once.</summary>
 public sealed record ClientSecretResponse(string ClientTokenSecret);
 
+/// <summary>
+/// The first-run checklist, each step read from what the workspace holds: <c>channel</c> (an email, SMS or WhatsApp
+/// channel), <c>widget</c> (a web chat conversation has started, so the widget is on a page), <c>teammate</c> (a second
+/// member), <c>template</c>, <c>campaign</c> (one has been started).
+/// </summary>
+public sealed record SetupResponse(IReadOnlyList<SetupStep> Steps, int Done, int Total, bool Complete);
+
+/// <summary>One step of the first-run checklist.</summary>
+public sealed record SetupStep(string Key, bool Done);
+
 /// <summary><c>/api/v1/workspace</c> (the caller's) and <c>/api/v1/workspaces</c> (sign-up).</summary>
 public static class WorkspacesApi
 {
@@ -43,6 +54,7 @@ public static class WorkspacesApi
         current.MapGet("/", GetAsync).RequireAuthorization();
         current.MapPatch("/", UpdateAsync).RequireAuthorization(HubPolicies.Admin);
         current.MapPost("/client-secret", RotateClientSecretAsync).RequireAuthorization(HubPolicies.Admin);
+        current.MapGet("/setup", SetupAsync).RequireAuthorization(HubPolicies.Admin);
         app.MapPost("/api/v1/workspaces", SignUpAsync).WithTags("Workspace").AllowAnonymous()
             .RequireRateLimiting(AuthExtensions.SignInRateLimit);
         return app;
@@ -53,6 +65,22 @@ public static class WorkspacesApi
     {
         var found = await db.Workspaces.AsNoTracking().FirstOrDefaultAsync(w => w.Id == workspace.WorkspaceId, cancellationToken);
         return found is null ? Problems.NotFound("Workspace") : TypedResults.Ok(WorkspaceResponse.From(found));
+    }
+
+    internal static async Task<Ok<SetupResponse>> SetupAsync(HubDbContext db, IWorkspaceContext workspace, CancellationToken cancellationToken)
+    {
+        var id = workspace.WorkspaceId;
+        SetupStep[] steps =
+        [
+            new("channel", await db.Channels.AnyAsync(c => c.Type == ChannelType.Email || c.Type == ChannelType.Sms || c.Type == ChannelType.WhatsApp, cancellationToken)),
+            new("widget", await db.Conversations.AnyAsync(c => c.ChannelType == ChannelType.Chat, cancellationToken)),
+            // Members are not behind the workspace filter (sign-in must find them), so this query scopes itself.
+            new("teammate", await db.Users.CountAsync(m => m.WorkspaceId == id, cancellationToken) > 1),
+            new("template", await db.Templates.AnyAsync(cancellationToken)),
+            new("campaign", await db.Campaigns.AnyAsync(c => c.StartedAt != null, cancellationToken)),
+        ];
+        var done = steps.Count(s => s.Done);
+        return TypedResults.Ok(new SetupResponse(steps, done, steps.Length, done == steps.Length));
     }
 
     internal static async Task<Results<Ok<WorkspaceResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
