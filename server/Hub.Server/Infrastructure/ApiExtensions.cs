@@ -18,6 +18,10 @@ public static class ApiExtensions
             if (ctx.ProblemDetails is HttpValidationProblemDetails validation)
             {
                 SnakeCaseKeys(validation.Errors);
+                foreach (var key in validation.Errors.Keys.ToList())
+                {
+                    validation.Errors[key] = [.. validation.Errors[key].Select(m => ValidationWords.Rewrite(key, m))];
+                }
             }
         });
         // Unreadable bodies reach BadRequestExceptionHandler, which names the field, instead of an empty 400.

@@ -33,6 +33,30 @@ public sealed class ValidationTests(HubApp app)
         Assert.Equal(before, (await client.GetJsonAsync("/api/v1/contacts?limit=200")).GetProperty("items").GetArrayLength());
     }
 
+    [Fact]
+    public async Task The_frameworks_validation_messages_come_back_in_plain_words_naming_the_field()
+    {
+        var admin = await app.SignedInAsync();
+        var response = await admin.PostAsJsonAsync("/api/v1/members", new { email = "not-an-address", display_name = "Sam", role = "agent", password = "short" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.JsonAsync()).GetProperty("errors");
+        Assert.Equal("Password must be at least 10 characters.", errors.GetProperty("password")[0].GetString());
+        Assert.Equal("Email is not a valid email address (like name@example.com).", errors.GetProperty("email")[0].GetString());
+        Assert.DoesNotContain("The field", errors.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("password", "The field Password must be a string or array type with a minimum length of '10'.", "Password must be at least 10 characters.")]
+    [InlineData("settings.sender_email", "The SenderEmail field is not a valid e-mail address.", "Sender email is not a valid email address (like name@example.com).")]
+    [InlineData("[2].first_response_minutes", "The field FirstResponseMinutes must be between 1 and 525600.", "First response minutes must be between 1 and 525600.")]
+    [InlineData("name", "The Name field is required.", "Name is required.")]
+    [InlineData("name", "The field Name must be a string or array type with a maximum length of '200'.", "Name can be at most 200 characters.")]
+    [InlineData("content", "The field Content must be a string or array type with a minimum length of '1'.", "Content can't be empty.")]
+    [InlineData("short_code", "short_code is 1-64 of a-z, 0-9, _ and -.", "short_code is 1-64 of a-z, 0-9, _ and -.")]
+    public void Validation_words_rewrite_the_frameworks_sentences_only(string field, string message, string expected) =>
+        Assert.Equal(expected, Hub.Server.Infrastructure.ValidationWords.Rewrite(field, message));
+
     [Theory]
     [InlineData("{\"email\":")]
     [InlineData("[1,2,3]")]
