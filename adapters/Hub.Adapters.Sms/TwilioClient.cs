@@ -106,6 +106,26 @@ public sealed record TwilioError
     public int? Status { get; init; }
 }
 
+/// <summary>Twilio's JSON for an account (the fields Hub reads).</summary>
+public sealed record TwilioAccount
+{
+    [JsonPropertyName("sid")]
+    public string? Sid { get; init; }
+
+    [JsonPropertyName("friendly_name")]
+    public string? FriendlyName { get; init; }
+
+    /// <summary><c>active</c>, <c>suspended</c> or <c>closed</c>.</summary>
+    [JsonPropertyName("status")]
+    public string? Status { get; init; }
+}
+
+/// <summary>What Twilio answered to an account lookup: the account, or an error (20003 for wrong credentials).</summary>
+public sealed record TwilioAccountResponse(HttpStatusCode StatusCode, TwilioAccount? Account, TwilioError? Error)
+{
+    public bool IsSuccess => (int)StatusCode is >= 200 and < 300 && Account?.Sid is not null;
+}
+
 /// <summary>What Twilio answered: the created message, or an error (with a <c>Retry-After</c> when it sent one).</summary>
 public sealed record TwilioResponse(HttpStatusCode StatusCode, TwilioMessage? Message, TwilioError? Error, TimeSpan? RetryAfter)
 {
@@ -187,6 +207,24 @@ public sealed class TwilioClient(HttpClient http, TimeProvider clock)
         }
 
         return new TwilioListResponse(response.StatusCode, null, await ReadJsonAsync<TwilioError>(response, cancellationToken) ?? Unreadable(response));
+    }
+
+    /// <summary><c>GET /2010-04-01/Accounts/{AccountSid}.json</c>: checks the credentials without sending anything.</summary>
+    public async Task<TwilioAccountResponse> FetchAccountAsync(string accountSid, string authToken, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(accountSid);
+        using var message = new HttpRequestMessage(HttpMethod.Get, $"2010-04-01/Accounts/{Uri.EscapeDataString(accountSid)}.json");
+        message.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{accountSid}:{authToken}")));
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var response = await http.SendAsync(message, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            var account = await ReadJsonAsync<TwilioAccount>(response, cancellationToken);
+            return new TwilioAccountResponse(response.StatusCode, account, account?.Sid is null ? Unreadable(response) : null);
+        }
+
+        return new TwilioAccountResponse(response.StatusCode, null, await ReadJsonAsync<TwilioError>(response, cancellationToken) ?? Unreadable(response));
     }
 
     private static async Task<T?> ReadJsonAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -54,6 +54,7 @@ public sealed partial class FakeTwilio : IAsyncLifetime
         _app = builder.Build();
         _app.MapPost("/2010-04-01/Accounts/{accountSid}/Messages.json", CreateMessageAsync);
         _app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages.json", ListMessagesAsync);
+        _app.MapGet("/2010-04-01/Accounts/{accountSid}.json", FetchAccountAsync);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseUrl = new Uri(address);
@@ -82,6 +83,21 @@ public sealed partial class FakeTwilio : IAsyncLifetime
 
         using var hmac = new HMACSHA1(Encoding.UTF8.GetBytes(authToken));
         return Convert.ToBase64String(hmac.ComputeHash(Encoding.UTF8.GetBytes(builder.ToString())));
+    }
+
+    /// <summary>The account resource, as Twilio answers it to the right credentials.</summary>
+    private async Task FetchAccountAsync(string accountSid, HttpContext http)
+    {
+        Requests.Enqueue(new Received(accountSid, http.Request.Headers.Authorization.ToString(), http.Request.ContentType ?? string.Empty, new Dictionary<string, string>()));
+        if (await ScriptedOrUnauthenticatedAsync(accountSid, http))
+        {
+            return;
+        }
+
+        await http.Response.WriteAsJsonAsync(new Dictionary<string, object?>
+        {
+            ["sid"] = accountSid, ["friendly_name"] = "Hub test account", ["status"] = "active", ["type"] = "Full",
+        });
     }
 
     private async Task CreateMessageAsync(string accountSid, HttpContext http)

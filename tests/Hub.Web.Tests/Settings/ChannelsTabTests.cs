@@ -95,6 +95,7 @@ public sealed class ChannelsTabTests : DashboardTestContext
         var tab = RenderTab(Mailbox());
         Api.On(HttpMethod.Patch, $"/api/v1/channels/{Id}", Mailbox());
         tab.Find("button[data-testid=channel-edit-Support]").Click();
+        tab.WaitForAssertion(() => Field(tab, "secret-smtp_password-set")); // the editor opens on the next render
 
         Assert.Equal("set", Field(tab, "secret-smtp_password-set").Find("input").GetAttribute("value"));
         Assert.Equal("set", Field(tab, "secret-imap_password-set").Find("input").GetAttribute("value"));
@@ -206,5 +207,28 @@ public sealed class ChannelsTabTests : DashboardTestContext
         Assert.Equal("220 smtp.acme.test ESMTP ready", tab.Find("[data-testid=check-smtp-greeting]").TextContent);
         Assert.Equal("true", tab.Find("[data-testid=check-smtp]").GetAttribute("data-ok"));
         Assert.Contains("Sign-in refused", tab.Find("[data-testid=check-imap-detail]").TextContent, StringComparison.Ordinal);
+    }
+    [Fact]
+    public void A_twilio_channels_test_checks_its_credentials_and_the_signature_self_test()
+    {
+        var sms = new ChannelDto(Id, "SMS", "sms", "twilio", "+15550001111", true, "unknown", null, Settings(new { account_sid = "AC123", auth_token = "********", from = "+15550001111" }));
+        var tab = RenderTab(sms);
+        Api.On(HttpMethod.Post, $"/api/v1/channels/{Id}/check", new ChannelCheckDto(Id, false, "degraded", DateTimeOffset.UtcNow,
+        [
+            new MailServerCheckDto("twilio", "api.twilio.com", 443, true, "Signed in to Acme (active)", true, true, null, [], 120),
+            new MailServerCheckDto("webhook", "hub.acme.test", 443, false, null, true, false,
+                "https://hub.acme.test/webhooks/twilio/x/status refused a correctly signed request: … set Twilio:PublicBaseUrl …", ["https://hub.acme.test/webhooks/twilio/x/status"], 30),
+        ]));
+        tab.Find("button[data-testid=channel-edit-SMS]").Click();
+
+        Assert.Equal("Test credentials and webhook", tab.Find("button[data-testid=channel-check]").TextContent.Trim());
+        tab.Find("button[data-testid=channel-check]").Click();
+
+        tab.WaitForAssertion(() => Assert.Equal("false", tab.Find("[data-testid=channel-check-result]").GetAttribute("data-ok")));
+        Assert.Contains("Twilio API", tab.Find("[data-testid=check-twilio]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("Signed in to Acme (active)", tab.Find("[data-testid=check-twilio-greeting]").TextContent);
+        Assert.Contains("Signature self-test", tab.Find("[data-testid=check-webhook]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Twilio:PublicBaseUrl", tab.Find("[data-testid=check-webhook-detail]").TextContent, StringComparison.Ordinal);
+        Assert.Single(Api.Requests, r => r.Request == $"POST /api/v1/channels/{Id}/check");
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Diagnostics;
 using Hub.Adapters.Email;
 using Hub.Adapters.Email.Sending;
@@ -56,12 +57,16 @@ public static class ChannelCheckApi
     public static IHostApplicationBuilder AddChannelChecks(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ChannelCheckOptions>().BindConfiguration(ChannelCheckOptions.Section);
+        builder.Services.AddHttpClient(Twilio.TwilioChannelCheck.SelfTestClient)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        builder.Services.AddTransient<Twilio.TwilioChannelCheck>();
+        builder.Services.TryAddSingleton<Hub.Web.Services.OwnServerAddress>();
         return builder;
     }
 
     internal static async Task<Results<Ok<ChannelCheckResponse>, ProblemHttpResult>> CheckAsync(
-        Guid id, HubDbContext db, ChannelSecrets secrets, IOptionsMonitor<ChannelCheckOptions> options, TimeProvider clock,
-        CancellationToken cancellationToken)
+        Guid id, HubDbContext db, ChannelSecrets secrets, IOptionsMonitor<ChannelCheckOptions> options, Twilio.TwilioChannelCheck twilio,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var channel = await db.Channels.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (channel is null)
@@ -69,9 +74,14 @@ public static class ChannelCheckApi
             return Problems.NotFound("Channel");
         }
 
+        if (channel.Provider == Hub.Adapters.Sms.TwilioChannelSettings.Provider && channel.Type is ChannelType.Sms or ChannelType.WhatsApp)
+        {
+            return TypedResults.Ok(await RecordAsync(channel, [.. await twilio.RunAsync(channel, secrets.Reveal(channel), cancellationToken)], db, clock, cancellationToken));
+        }
+
         if (channel.Type != ChannelType.Email || channel.Provider != SmtpSender.ProviderName)
         {
-            return Problems.Unprocessable(new Dictionary<string, string[]> { ["id"] = ["Only email channels with the smtp provider have servers to connect to."] },
+            return Problems.Unprocessable(new Dictionary<string, string[]> { ["id"] = ["Only email channels with the smtp provider and Twilio channels have a connection to check."] },
                 "Use \"send test\" to try this channel.");
         }
 
@@ -92,11 +102,17 @@ public static class ChannelCheckApi
                 "The channel names no mail server.");
         }
 
+        return TypedResults.Ok(await RecordAsync(channel, checks, db, clock, cancellationToken));
+    }
+
+    /// <summary>Sets the channel's health from the checks and answers them.</summary>
+    private static async Task<ChannelCheckResponse> RecordAsync(Channel channel, List<MailServerCheck> checks, HubDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
         var passed = checks.Count(c => c.Ok);
         channel.Health = passed == checks.Count ? ChannelHealth.Healthy : passed == 0 ? ChannelHealth.Down : ChannelHealth.Degraded;
         channel.LastCheckedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Ok(new ChannelCheckResponse(channel.Id, passed == checks.Count, channel.Health, channel.LastCheckedAt.Value, checks));
+        return new ChannelCheckResponse(channel.Id, passed == checks.Count, channel.Health, channel.LastCheckedAt.Value, checks);
     }
 
     internal static long Elapsed(long started) => (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
